@@ -1,0 +1,7 @@
+/**
+ * @packageDocumentation
+ * Private test helpers of the dlts monorepo.
+ */
+export { repoRoot, sharedData, sharedCourse, DEBIAN_FASHION_MNIST } from './fixtures';
+export { expectTensorsClose } from './close';
+export type { Tolerance } from './close';
