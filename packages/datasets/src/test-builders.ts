@@ -1,0 +1,199 @@
+/**
+ * Builders of small IDX, NPY, zip and tar files for the tests of this package (not exported from
+ * the package index).
+ */
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
+
+/** An IDX file: type code, dimensions, values written big-endian. */
+export function idxBytes(typeCode: number, dims: number[], values: ArrayLike<number>, options: { gzip?: boolean } = {}): Uint8Array {
+  const size = { 0x08: 1, 0x09: 1, 0x0b: 2, 0x0c: 4, 0x0d: 4, 0x0e: 8 }[typeCode] ?? 1;
+  const out = new Uint8Array(4 + 4 * dims.length + values.length * size);
+  const view = new DataView(out.buffer);
+  out[2] = typeCode;
+  out[3] = dims.length;
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  let p = 4 + 4 * dims.length;
+  for (let i = 0; i < values.length; i++, p += size) {
+    const v = values[i];
+    if (typeCode === 0x08) view.setUint8(p, v);
+    else if (typeCode === 0x09) view.setInt8(p, v);
+    else if (typeCode === 0x0b) view.setInt16(p, v, false);
+    else if (typeCode === 0x0c) view.setInt32(p, v, false);
+    else if (typeCode === 0x0d) view.setFloat32(p, v, false);
+    else view.setFloat64(p, v, false);
+  }
+  return options.gzip ? new Uint8Array(gzipSync(out)) : out;
+}
+
+/** An NPY file with the given header fields and raw data bytes (header padded as NumPy does). */
+export function npyBytes(
+  descr: string,
+  shape: number[],
+  body: Uint8Array,
+  options: { fortran?: boolean; version?: 1 | 2 | 3; headerText?: string } = {},
+): Uint8Array {
+  const version = options.version ?? 1;
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  const dict = options.headerText ?? `{'descr': '${descr}', 'fortran_order': ${options.fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
+  const pre = version === 1 ? 10 : 12;
+  const text = new TextEncoder().encode(dict);
+  const total = Math.ceil((pre + text.length + 1) / 64) * 64;
+  const header = new Uint8Array(total - pre).fill(0x20);
+  header.set(text, 0);
+  header[header.length - 1] = 0x0a;
+  const out = new Uint8Array(total + body.length);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0], 0);
+  const view = new DataView(out.buffer);
+  if (version === 1) view.setUint16(8, header.length, true);
+  else view.setUint32(8, header.length, true);
+  out.set(header, pre);
+  out.set(body, total);
+  return out;
+}
+
+/** Raw element bytes of `values` for a NumPy kind/size and byte order. */
+export function elementBytes(kind: 'u' | 'i' | 'f' | 'b', size: number, values: number[], littleEndian: boolean): Uint8Array {
+  const out = new Uint8Array(values.length * size);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => {
+    const p = i * size;
+    if (kind === 'f') {
+      if (size === 4) view.setFloat32(p, v, littleEndian);
+      else view.setFloat64(p, v, littleEndian);
+    } else if (kind === 'b' || size === 1) {
+      if (kind === 'i') view.setInt8(p, v);
+      else view.setUint8(p, v);
+    } else if (size === 2) {
+      if (kind === 'i') view.setInt16(p, v, littleEndian);
+      else view.setUint16(p, v, littleEndian);
+    } else if (size === 4) {
+      if (kind === 'i') view.setInt32(p, v, littleEndian);
+      else view.setUint32(p, v, littleEndian);
+    } else if (kind === 'i') view.setBigInt64(p, BigInt(v), littleEndian);
+    else view.setBigUint64(p, BigInt(v), littleEndian);
+  });
+  return out;
+}
+
+/** A zip member for {@link zipBytes}. */
+export interface ZipMember {
+  name: string;
+  data: Uint8Array;
+  /** 0 stored (default) or 8 deflated. */
+  method?: 0 | 8;
+  /** Write sizes and CRC in a data descriptor after the data, zeros in the local header. */
+  descriptor?: boolean;
+  /** Unix mode (e.g. 0o120777 for a symlink). */
+  unixMode?: number;
+}
+
+/** A zip archive built from the members, with a central directory. */
+export function zipBytes(members: ZipMember[]): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (const m of members) {
+    const name = new TextEncoder().encode(m.name);
+    const method = m.method ?? 0;
+    const payload = method === 8 ? new Uint8Array(deflateRawSync(m.data)) : m.data;
+    const crc = crc32(m.data) >>> 0;
+    const flags = (m.descriptor ? 0x8 : 0) | 0x800;
+    const local = new Uint8Array(30 + name.length);
+    const lv = new DataView(local.buffer);
+    lv.setUint32(0, 0x04034b50, true);
+    lv.setUint16(4, 20, true);
+    lv.setUint16(6, flags, true);
+    lv.setUint16(8, method, true);
+    if (!m.descriptor) {
+      lv.setUint32(14, crc, true);
+      lv.setUint32(18, payload.length, true);
+      lv.setUint32(22, m.data.length, true);
+    }
+    lv.setUint16(26, name.length, true);
+    local.set(name, 30);
+    chunks.push(local, payload);
+    let size = local.length + payload.length;
+    if (m.descriptor) {
+      const dd = new Uint8Array(16);
+      const dv = new DataView(dd.buffer);
+      dv.setUint32(0, 0x08074b50, true);
+      dv.setUint32(4, crc, true);
+      dv.setUint32(8, payload.length, true);
+      dv.setUint32(12, m.data.length, true);
+      chunks.push(dd);
+      size += dd.length;
+    }
+    const cd = new Uint8Array(46 + name.length);
+    const cv = new DataView(cd.buffer);
+    cv.setUint32(0, 0x02014b50, true);
+    cv.setUint16(4, (3 << 8) | 20, true);
+    cv.setUint16(6, 20, true);
+    cv.setUint16(8, flags, true);
+    cv.setUint16(10, method, true);
+    cv.setUint32(16, crc, true);
+    cv.setUint32(20, payload.length, true);
+    cv.setUint32(24, m.data.length, true);
+    cv.setUint16(28, name.length, true);
+    cv.setUint32(38, ((m.unixMode ?? 0o100644) << 16) >>> 0, true);
+    cv.setUint32(42, offset, true);
+    cd.set(name, 46);
+    central.push(cd);
+    offset += size;
+  }
+  const cdSize = central.reduce((s, c) => s + c.length, 0);
+  const eocd = new Uint8Array(22);
+  const ev = new DataView(eocd.buffer);
+  ev.setUint32(0, 0x06054b50, true);
+  ev.setUint16(8, members.length, true);
+  ev.setUint16(10, members.length, true);
+  ev.setUint32(12, cdSize, true);
+  ev.setUint32(16, offset, true);
+  return concat([...chunks, ...central, eocd]);
+}
+
+/** A tar member for {@link tarBytes}. */
+export interface TarMember {
+  name: string;
+  data?: Uint8Array;
+  /** '0' file (default), '5' directory, '2' symlink. */
+  type?: '0' | '5' | '2';
+  linkName?: string;
+}
+
+/** A ustar archive (names up to 100 bytes), optionally gzipped. */
+export function tarBytes(members: TarMember[], options: { gzip?: boolean } = {}): Uint8Array {
+  const blocks: Uint8Array[] = [];
+  const enc = new TextEncoder();
+  for (const m of members) {
+    const data = m.data ?? new Uint8Array(0);
+    const h = new Uint8Array(512);
+    const put = (text: string, at: number) => h.set(enc.encode(text), at);
+    put(m.name, 0);
+    put('0000644\0', 100);
+    put('0000000\0', 108);
+    put('0000000\0', 116);
+    put(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
+    put('00000000000\0', 136);
+    h[156] = (m.type ?? '0').charCodeAt(0);
+    if (m.linkName) put(m.linkName, 157);
+    put('ustar\0', 257);
+    put('00', 263);
+    h.fill(0x20, 148, 156);
+    const sum = h.reduce((s, b) => s + b, 0);
+    put(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    blocks.push(h, data, new Uint8Array((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(new Uint8Array(1024));
+  const tar = concat(blocks);
+  return options.gzip ? new Uint8Array(gzipSync(tar)) : tar;
+}
+
+export function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let p = 0;
+  for (const part of parts) {
+    out.set(part, p);
+    p += part.length;
+  }
+  return out;
+}
