@@ -559,7 +559,7 @@ describe('getOptimizer and options', () => {
 
   it('validates arguments with Keras-style messages', () => {
     expect(() => rmsprop({ learningRate: -1 })).toThrow('rmsprop: learning_rate must be a number >= 0. Received: learningRate=-1');
-    expect(() => rmsprop({ lr: Number.NaN })).toThrow('rmsprop: learning_rate must be a number >= 0. Received: lr=null');
+    expect(() => rmsprop({ lr: Number.NaN })).toThrow('rmsprop: learning_rate must be a number >= 0. Received: lr=NaN');
     expect(() => sgd({ momentum: 1.5 })).toThrow('sgd: momentum must be a number in [0, 1]. Received: momentum=1.5');
     expect(() => adam({ beta1: 1 })).toThrow('adam: beta_1 must be a number in [0, 1). Received: beta1=1');
     expect(() => adam({ amsgrad: 1 as unknown as boolean })).toThrow('adam: amsgrad must be a boolean. Received: amsgrad=1');
@@ -579,7 +579,7 @@ describe('getOptimizer and options', () => {
     const v = tf.variable(tf.zeros([1]));
     const g = tf.ones([1]);
     opt.learningRate = Number.NaN;
-    expect(() => opt.applyGradients([{ variable: v, gradient: g }])).toThrow('sgd: learning_rate must be a number >= 0. Received: learningRate=null');
+    expect(() => opt.applyGradients([{ variable: v, gradient: g }])).toThrow('sgd: learning_rate must be a number >= 0. Received: learningRate=NaN');
     tf.dispose([v, g]);
     opt.dispose();
   });

@@ -1,0 +1,18 @@
+export { Callback, CallbackList } from './callback';
+export type { Logs, TrainingParams } from './callback';
+export { History } from './history';
+export { ProgbarLogger, formatLogs } from './progbar';
+export type { ProgbarOptions } from './progbar';
+export { EarlyStopping } from './early_stopping';
+export type { EarlyStoppingOptions } from './early_stopping';
+export { ModelCheckpoint } from './model_checkpoint';
+export type { ModelCheckpointOptions } from './model_checkpoint';
+export { ReduceLROnPlateau } from './reduce_lr_on_plateau';
+export type { ReduceLROnPlateauOptions } from './reduce_lr_on_plateau';
+export { LearningRateScheduler } from './learning_rate_scheduler';
+export { CSVLogger } from './csv_logger';
+export { TerminateOnNaN } from './terminate_on_nan';
+export { LambdaCallback } from './lambda_callback';
+export type { LambdaHooks } from './lambda_callback';
+export { formatFilepath } from './filepath';
+export type { MonitorMode } from './monitor';

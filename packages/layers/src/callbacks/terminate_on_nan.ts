@@ -1,0 +1,12 @@
+import { Callback, type Logs } from './callback';
+
+/** Stops training as soon as the loss becomes NaN or infinite (R: `callback_terminate_on_naan`). */
+export class TerminateOnNaN extends Callback {
+  override onTrainBatchEnd(batch: number, logs: Logs = {}): void {
+    const loss = logs.loss;
+    if (loss !== undefined && !Number.isFinite(loss)) {
+      console.log(`Batch ${batch}: Invalid loss, terminating training`);
+      this.model!.stopTraining = true;
+    }
+  }
+}
