@@ -107,6 +107,48 @@ describe('fit', () => {
     tf.dispose([x, y]);
   });
 
+  it('a seeded convnet run on wasm is repeatable (conv backprop kernels included)', async () => {
+    expect(tf.getBackend()).toBe('wasm');
+    const run = async () => {
+      setSeed(11);
+      const x = tf.randomUniform([24, 10, 10, 1], 0, 1, 'float32', 5);
+      const y = toCategorical(tf.cast(tf.greater(tf.mean(x, [1, 2, 3]), 0.5), 'int32'), 2);
+      const m = sequential([
+        conv2d({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [10, 10, 1] }),
+        maxPooling2d(),
+        flatten(),
+        dropout({ rate: 0.2 }),
+        dense({ units: 2, activation: 'softmax' }),
+      ]);
+      m.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+      const h = await m.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0 });
+      m.dispose();
+      tf.dispose([x, y]);
+      return h.history;
+    };
+    expect(await run()).toEqual(await run());
+  });
+
+  it('supports validationData, initialEpoch, sampleWeight and classWeight as Keras', async () => {
+    const { x, y } = toyData(64, 21);
+    const m = toyModel();
+    const h = await m.fit(x, y, { epochs: 3, initialEpoch: 1, batchSize: 16, verbose: 0, validationData: [x, y] });
+    expect(h.epoch).toEqual([1, 2]);
+    expect(Object.keys(h.history)).toEqual(['loss', 'accuracy', 'val_loss', 'val_accuracy']);
+    // Zero sample weights on every sample: the loss is 0 and nothing learns.
+    const before = m.getWeights();
+    const zero = tf.zeros([64]);
+    const hz = await m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, sampleWeight: zero, shuffle: false });
+    expect(hz.history.loss[0]).toBe(0);
+    const after = m.getWeights();
+    after.forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(Array.from(before[i].dataSync())));
+    // classWeight {0: 0, 1: 0, 2: 0} is the same as zero sample weights.
+    const hc = await m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, classWeight: { 0: 0, 1: 0, 2: 0 } });
+    expect(hc.history.loss[0]).toBe(0);
+    tf.dispose([...before, ...after, zero, x, y]);
+    m.dispose();
+  });
+
   it('batch logs are lazy and correct; stopTraining ends the run', async () => {
     const { x, y } = toyData(64, 4);
     const m = toyModel();
