@@ -1,0 +1,180 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DltsError } from './errors';
+import { registerWasmKernels } from './kernels/index';
+import { ensureGradients } from './gradients';
+
+/** The backends dlts can select. `tensorflow` is the user's own `@tensorflow/tfjs-node(-gpu)`. */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+/** What `initBackend` may be asked for: a backend, or `auto` for the fastest that works. */
+export type BackendPreference = BackendName | 'auto';
+
+/** The outcome of `initBackend`: which backend runs, and why faster ones were not used. */
+export interface BackendInfo {
+  /** The tfjs backend now active (`tf.getBackend()`). */
+  backend: BackendName;
+  /** Where the choice came from: the argument, `DLTS_BACKEND`, or `auto`. */
+  requested: BackendPreference;
+  /** Faster candidates that were tried and skipped, each with the reason. */
+  skipped: { backend: BackendName; reason: string }[];
+  /** The package that provided the backend (for `tensorflow`, which tfjs-node package). */
+  provider: string;
+  /** The one line that was (or would have been) printed. */
+  message: string;
+}
+
+/** Options of `initBackend`. */
+export interface InitBackendOptions {
+  /** Where the one-line report goes; `false` to stay silent. Default: `console.error`. */
+  log?: ((line: string) => void) | false;
+}
+
+const AUTO_ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+const TFJS_NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+
+let current: BackendInfo | undefined;
+let reported = false;
+
+/**
+ * Loads and activates a TensorFlow.js backend.
+ *
+ * `'auto'` (the default) tries, in order: `tensorflow` (the user's installed
+ * `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`, loaded by dynamic import only when
+ * present and working), then `wasm` (with the training kernels dlts supplies, see
+ * `registerWasmKernels`), then the pure-JS `cpu`. The environment variable `DLTS_BACKEND`
+ * overrides the argument. The choice, and why a faster backend was skipped, is reported once.
+ *
+ * @param preference - `'auto' | 'tensorflow' | 'wasm' | 'cpu'`.
+ * @returns which backend runs and why.
+ * @throws DltsError `DLTS_BACKEND` when an explicitly requested backend cannot start.
+ * @example
+ * ```ts
+ * import { initBackend, tf } from '@dlts/tensors';
+ * const info = await initBackend();          // e.g. "dlts: backend wasm (...)"
+ * console.log(info.backend, tf.getBackend());
+ * ```
+ */
+export async function initBackend(
+  preference: BackendPreference = 'auto',
+  options: InitBackendOptions = {},
+): Promise<BackendInfo> {
+  const fromEnv = process.env.DLTS_BACKEND?.trim();
+  const requested = parsePreference(fromEnv || preference, fromEnv ? 'DLTS_BACKEND' : 'initBackend');
+  await ensureGradients();
+  const candidates = requested === 'auto' ? AUTO_ORDER : [requested];
+  const skipped: BackendInfo['skipped'] = [];
+  for (const name of candidates) {
+    const attempt = await tryBackend(name);
+    if (attempt.ok) {
+      const source = fromEnv ? ' (set by DLTS_BACKEND)' : requested === 'auto' ? ' (auto)' : '';
+      const why = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
+      const message = `dlts: backend ${name}${source}${attempt.detail ? `, ${attempt.detail}` : ''}${
+        why ? `; skipped ${why}` : ''
+      }`;
+      const changed = current?.backend !== name;
+      current = { backend: name, requested, skipped, provider: attempt.provider, message };
+      const log = options.log === undefined ? (line: string) => console.error(line) : options.log;
+      if (log && (!reported || changed)) log(message);
+      reported = true;
+      return current;
+    }
+    skipped.push({ backend: name, reason: attempt.reason });
+  }
+  const reasons = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
+  throw new DltsError('DLTS_BACKEND', `initBackend: no backend could start (${reasons}). Received: preference=${JSON.stringify(requested)}`);
+}
+
+/** The backend `initBackend` selected, or `undefined` before it ran. */
+export function backendInfo(): BackendInfo | undefined {
+  return current;
+}
+
+function parsePreference(value: string, where: string): BackendPreference {
+  const v = value.toLowerCase();
+  if (v === 'auto' || v === 'tensorflow' || v === 'wasm' || v === 'cpu') return v;
+  if (v === 'node' || v === 'tfjs-node') return 'tensorflow';
+  throw new DltsError(
+    'DLTS_BACKEND',
+    `${where}: backend must be one of 'auto', 'tensorflow', 'wasm', 'cpu'. Received: ${JSON.stringify(value)}`,
+  );
+}
+
+type Attempt = { ok: true; provider: string; detail: string } | { ok: false; reason: string };
+
+async function tryBackend(name: BackendName): Promise<Attempt> {
+  switch (name) {
+    case 'tensorflow':
+      return tryTensorflow();
+    case 'wasm':
+      return tryWasm();
+    case 'cpu':
+      return tryCpu();
+  }
+}
+
+async function tryTensorflow(): Promise<Attempt> {
+  const problems: string[] = [];
+  for (const pkg of TFJS_NODE_PACKAGES) {
+    try {
+      // The tfjs-node packages are optional: loaded only when the user installed one.
+      await import(/* @vite-ignore */ pkg);
+    } catch (error) {
+      problems.push(isNotFound(error, pkg) ? `${pkg} is not installed` : `${pkg} failed to load (${short(error)})`);
+      continue;
+    }
+    if (await activate('tensorflow')) return { ok: true, provider: pkg, detail: `native TensorFlow via ${pkg}` };
+    problems.push(`${pkg} loaded but its backend did not start`);
+  }
+  return { ok: false, reason: problems.join(', ') };
+}
+
+async function tryWasm(): Promise<Attempt> {
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+  } catch (error) {
+    return { ok: false, reason: `@tensorflow/tfjs-backend-wasm failed to load (${short(error)})` };
+  }
+  registerWasmKernels();
+  if (!(await activate('wasm'))) return { ok: false, reason: 'the wasm module did not initialise' };
+  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
+  return {
+    ok: true,
+    provider: '@tensorflow/tfjs-backend-wasm',
+    detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'multi-threaded' : '1 thread'}, with dlts training kernels`,
+  };
+}
+
+async function tryCpu(): Promise<Attempt> {
+  try {
+    await import('@tensorflow/tfjs-backend-cpu');
+  } catch (error) {
+    return { ok: false, reason: `@tensorflow/tfjs-backend-cpu failed to load (${short(error)})` };
+  }
+  if (!(await activate('cpu'))) return { ok: false, reason: 'the cpu backend did not start' };
+  return { ok: true, provider: '@tensorflow/tfjs-backend-cpu', detail: 'pure JavaScript (slowest)' };
+}
+
+async function activate(name: string): Promise<boolean> {
+  if (tf.findBackendFactory(name) === null && tf.findBackend(name) === null) return false;
+  try {
+    const ok = await tf.setBackend(name);
+    await tf.ready();
+    return ok && tf.getBackend() === name;
+  } catch {
+    return false;
+  }
+}
+
+function isNotFound(error: unknown, pkg: string): boolean {
+  const e = error as { code?: string; message?: string };
+  return (
+    (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') && String(e.message ?? '').includes(pkg)
+  );
+}
+
+function short(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split('\n')[0];
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
