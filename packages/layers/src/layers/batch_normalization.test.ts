@@ -1,27 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DltsError } from '@dlts/tensors';
 import { expectTensorsClose } from '@dlts/testing';
 import { describe, expect, it } from 'vitest';
 import { clearSession } from '../engine/naming';
 import { sequential } from '../models/sequential';
 import { sgd } from '../optimizers/index';
-import { runLayerTest } from '../testing/layer_harness';
+import { expectDltsError, runLayerTest } from '../testing/layer_harness';
 import { batchNormalization, type BatchNormalizationArgs } from './batch_normalization';
 import { dense } from './dense';
-
-/** Asserts that `fn` throws a DltsError with `code` whose message matches and says what it received. */
-function expectDltsError(fn: () => unknown, message: string | RegExp, code = 'DLTS_VALUE'): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(DltsError);
-  expect((error as DltsError).code).toBe(code);
-  expect((error as DltsError).message).toMatch(message);
-  expect((error as DltsError).message).toContain('Received:');
-}
 
 /** Keras's formula, per feature along `axis`: gamma * (x - mean) / sqrt(var + eps) + beta. */
 function normalize(x: tf.Tensor, axis: number, mean: tf.Tensor, variance: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {

@@ -1,25 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DltsError } from '@dlts/tensors';
 import { expectTensorsClose } from '@dlts/testing';
 import { describe, expect, it } from 'vitest';
 import { clearSession } from '../engine/naming';
 import { l2 } from '../regularizers';
-import { runLayerTest } from '../testing/layer_harness';
+import { expectValueError, runLayerTest } from '../testing/layer_harness';
 import { dense } from './dense';
-
-/** Asserts that `fn` throws a DltsError `DLTS_VALUE` whose message matches and says what it received. */
-function expectValueError(fn: () => unknown, message: string | RegExp): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(DltsError);
-  expect((error as DltsError).code).toBe('DLTS_VALUE');
-  expect((error as DltsError).message).toMatch(message);
-  expect((error as DltsError).message).toContain('Received:');
-}
 
 describe('dense', () => {
   it.each([

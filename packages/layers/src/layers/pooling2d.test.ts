@@ -1,24 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DltsError } from '@dlts/tensors';
 import { expectTensorsClose } from '@dlts/testing';
 import { describe, expect, it } from 'vitest';
 import { clearSession } from '../engine/naming';
-import { runLayerTest } from '../testing/layer_harness';
+import { expectDltsError, runLayerTest } from '../testing/layer_harness';
 import { averagePooling2d, maxPooling2d, type Pooling2DArgs } from './pooling2d';
-
-/** Asserts that `fn` throws a DltsError with `code` whose message matches and says what it received. */
-function expectDltsError(fn: () => unknown, message: string | RegExp, code = 'DLTS_VALUE'): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(DltsError);
-  expect((error as DltsError).code).toBe(code);
-  expect((error as DltsError).message).toMatch(message);
-  expect((error as DltsError).message).toContain('Received:');
-}
 
 /**
  * Direct NHWC pooling as TF defines it: 'same' pads with the smaller half on top/left, and the

@@ -1,24 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DltsError } from '@dlts/tensors';
 import { expectTensorsClose } from '@dlts/testing';
 import { describe, expect, it } from 'vitest';
 import { input } from '../engine/input_layer';
 import { clearSession } from '../engine/naming';
-import { runLayerTest } from '../testing/layer_harness';
+import { expectDltsError, runLayerTest } from '../testing/layer_harness';
 import { reshape } from './reshape';
-
-/** Asserts that `fn` throws a DltsError with `code` whose message matches. */
-function expectDltsError(fn: () => unknown, message: string | RegExp, code = 'DLTS_VALUE'): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(DltsError);
-  expect((error as DltsError).code).toBe(code);
-  expect((error as DltsError).message).toMatch(message);
-}
 
 describe('reshape', () => {
   it.each([

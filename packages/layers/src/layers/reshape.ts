@@ -32,7 +32,7 @@ export class Reshape extends Layer {
     if (size !== null && (hasUnknown ? size % known !== 0 : size !== known)) {
       throw new DltsError(
         'DLTS_SHAPE_MISMATCH',
-        `${this.name}: total size of the new array must be unchanged: input ${formatShape(inputShape)} cannot become ${formatShape([null, ...this.targetShape])}`,
+        `${this.name}: total size of the new array must be unchanged: input ${formatShape(inputShape)} cannot become ${formatShape([null, ...this.targetShape])}. Received: targetShape=${received(this.targetShape)}`,
       );
     }
     return [inputShape[0], ...this.targetShape.map((d) => (d === -1 ? (size === null ? null : size / known) : d))];

@@ -7,6 +7,7 @@
  * @dlts/testing must not depend on @dlts/layers (the layers tests depend on @dlts/testing).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { DltsError } from '@dlts/tensors';
 import { expect } from 'vitest';
 import { input } from '../engine/input_layer';
 import type { Layer } from '../engine/layer';
@@ -84,4 +85,23 @@ export function runLayerTest(spec: LayerTestSpec): void {
   data.dispose();
   layer.dispose();
   expect(tf.memory().numTensors).toBe(before);
+}
+
+/** Asserts that `fn` throws a DltsError with `code` whose message matches and says what it received. */
+export function expectDltsError(fn: () => unknown, message: string | RegExp, code = 'DLTS_VALUE'): void {
+  let error: unknown;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(DltsError);
+  expect((error as DltsError).code).toBe(code);
+  expect((error as DltsError).message).toMatch(message);
+  expect((error as DltsError).message).toContain('Received:');
+}
+
+/** {@link expectDltsError} for `DLTS_VALUE`, the code of argument errors. */
+export function expectValueError(fn: () => unknown, message: string | RegExp): void {
+  expectDltsError(fn, message, 'DLTS_VALUE');
 }

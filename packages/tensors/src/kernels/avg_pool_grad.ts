@@ -19,17 +19,11 @@ import {
   runConfig,
   setupOriginal,
   type KernelArgs,
+  type PoolGradAttrs,
 } from './wasm_util';
 
-interface AvgPoolGradAttrs {
-  filterSize: number | [number, number];
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
 /** Gradient of `avgPool(input)` with respect to `input` (NHWC). */
-export function avgPoolGrad(args: KernelArgs<AvgPoolGradAttrs>): TensorInfo {
+export function avgPoolGrad(args: KernelArgs<PoolGradAttrs>): TensorInfo {
   const { inputs, backend, attrs } = args;
   const dy = inputs.dy!;
   const input = inputs.input!;

@@ -20,17 +20,11 @@ import {
   runConfig,
   setupOriginal,
   type KernelArgs,
+  type PoolGradAttrs,
 } from './wasm_util';
 
-interface MaxPoolGradAttrs {
-  filterSize: number | [number, number];
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
 /** Gradient of `maxPool(input)` with respect to `input` (NHWC). */
-export function maxPoolGrad(args: KernelArgs<MaxPoolGradAttrs>): TensorInfo {
+export function maxPoolGrad(args: KernelArgs<PoolGradAttrs>): TensorInfo {
   const { inputs, backend, attrs } = args;
   const dy = inputs.dy!;
   const input = inputs.input!;

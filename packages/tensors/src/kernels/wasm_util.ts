@@ -9,7 +9,7 @@
  * @internal
  * @packageDocumentation
  */
-import { getKernel, util } from '@tensorflow/tfjs-core';
+import { getKernel, util, type backend_util } from '@tensorflow/tfjs-core';
 import type { DataType, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** One entry of the wasm backend's `dataIdMap`. */
@@ -197,4 +197,12 @@ export function pair(v: number | number[] | undefined, fallback = 1): [number, n
   if (v == null) return [fallback, fallback];
   if (typeof v === 'number') return [v, v];
   return [v[0], v.length > 1 ? v[1] : v[0]];
+}
+
+/** The attributes of the `MaxPoolGrad` and `AvgPoolGrad` kernels. */
+export interface PoolGradAttrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
