@@ -15,6 +15,8 @@ export interface Ch02Options {
   json?: string;
   /** Never download: use local data or the embedded sample. */
   offline: boolean;
+  /** Write the course's pictures here: the first digit (`digit.png`) and `plot(history)` (`history.png`). */
+  plots?: string;
 }
 
 export const USAGE = `Usage: pnpm --filter @dlts/ch02-mnist start -- [flags]
@@ -30,6 +32,7 @@ Chapter 2 of the course: a dense network (784-512-10) learns handwritten digits.
   --seed N             seed weights, shuffling and dropout for a repeatable run
   --json FILE          write {dataset, backend, params, history, test} to FILE
   --offline            never download; fall back to the embedded Fashion-MNIST sample
+  --plots DIR          write the first digit (digit.png) and plot(history) (history.png) to DIR
   --help               this text`;
 
 /** Parses the command line; throws with a clear message on a bad flag. */
@@ -46,11 +49,13 @@ export function parseCh02Args(argv: string[]): Ch02Options | 'help' {
       seed: { type: 'string' },
       json: { type: 'string' },
       offline: { type: 'boolean' },
+      plots: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
   });
   if (values.help) return 'help';
+  if (values.plots !== undefined && values.plots.trim() === '') throw new Error('--plots must name a folder. Received: an empty string');
   const int = (name: string, v: string | undefined, fallback?: number): number | undefined => {
     if (v === undefined) return fallback;
     const n = Number(v);
@@ -76,5 +81,6 @@ export function parseCh02Args(argv: string[]): Ch02Options | 'help' {
     seed,
     json: values.json,
     offline: values.offline ?? false,
+    plots: values.plots,
   };
 }

@@ -21,9 +21,10 @@ async function app(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('ch02-mnist app', () => {
-  it('runs offline with an empty cache on the embedded sample and writes --json', async () => {
+  it('runs offline with an empty cache on the embedded sample and writes --json and --plots', async () => {
     const json = join(dir, 'offline.json');
-    const { stdout, stderr } = await app(['--limit', '300', '--epochs', '1', '--seed', '1', '--json', json, '--offline', '--backend', 'wasm']);
+    const plots = join(dir, 'plots');
+    const { stdout, stderr } = await app(['--limit', '300', '--epochs', '1', '--seed', '1', '--json', json, '--offline', '--backend', 'wasm', '--plots', plots]);
     expect(stderr + stdout).toContain('MNIST is not in any cache');
     expect(stdout).toContain('Data: the embedded Fashion-MNIST sample');
     expect(stdout).toContain('[1] 300  28  28');
@@ -36,6 +37,14 @@ describe('ch02-mnist app', () => {
     expect(Object.keys(result.history)).toEqual(['loss', 'accuracy']);
     expect(result.test.accuracy).toBeGreaterThan(0);
     expect(result.test.accuracy).toBeLessThanOrEqual(1);
+    // The course's pictures: the first image as a raster (28 x 28 enlarged to 280 x 280) and plot(history).
+    expect(stdout).toContain(`Wrote ${join(plots, 'digit.png')}`);
+    expect(stdout).toContain(`Wrote ${join(plots, 'history.png')}`);
+    const png = (name: string) => readFileSync(join(plots, name));
+    const size = (b: Buffer) => [b.readUInt32BE(16), b.readUInt32BE(20)];
+    expect(png('digit.png').subarray(1, 4).toString()).toBe('PNG');
+    expect(size(png('digit.png'))).toEqual([280, 280]);
+    expect(size(png('history.png'))[0]).toBeGreaterThan(800);
   }, 120_000);
 
   it('reads IDX files from --data-dir (the real MNIST test digits as both splits)', async () => {
@@ -61,5 +70,7 @@ describe('ch02-mnist app', () => {
     expect(() => parseCh02Args(['--epochs', '0'])).toThrow('--epochs must be a positive integer. Received: 0');
     expect(() => parseCh02Args(['--dataset', 'cifar'])).toThrow(/--dataset must be mnist or fashion-mnist/);
     expect(parseCh02Args(['--', '--limit', '5'])).toMatchObject({ limit: 5, epochs: 5, batchSize: 128, dataset: 'mnist' });
+    expect(parseCh02Args(['--plots', 'out'])).toMatchObject({ plots: 'out' });
+    expect(() => parseCh02Args(['--plots', ' '])).toThrow('--plots must name a folder. Received: an empty string');
   });
 });

@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { dense, sequential } from '@dlts/layers';
 import { formatR, initBackend, setSeed, tf, toCategorical } from '@dlts/tensors';
+import { plotHistory, plotImage } from '@dlts/vis';
 import type { Ch02Options } from './args';
 import { loadChapterData } from './data';
 
@@ -42,6 +44,8 @@ export async function runChapter2(options: Ch02Options, log: (line: string) => v
   log('\n> train_images[1,,]');
   const first = tf.tidy(() => tf.squeeze(tf.slice(trainImages, [0, 0, 0], [1, 28, 28]), [0]));
   log(formatR(first));
+  // plot(as.raster(train_images[1,,], max = 255))
+  if (options.plots) log(`Wrote ${await plotImage(first, { file: join(options.plots, 'digit.png'), max: 255 })}`);
   first.dispose();
 
   // network <- keras_model_sequential() %>% layer_dense(512, relu, input_shape = 784) %>% layer_dense(10, softmax)
@@ -69,6 +73,8 @@ export async function runChapter2(options: Ch02Options, log: (line: string) => v
   // network %>% fit(train_images, train_labels, epochs = 5, batch_size = 128)
   log(`\n> network %>% fit(train_images, train_labels, epochs = ${options.epochs}, batch_size = ${options.batchSize})`);
   const history = await network.fit(xTrain, yTrain, { epochs: options.epochs, batchSize: options.batchSize });
+  // plot(history)
+  if (options.plots) log(`Wrote ${await plotHistory(history, { file: join(options.plots, 'history.png') })}`);
 
   // metrics <- network %>% evaluate(test_images, test_labels)
   const metrics = await network.evaluate(xTest, yTest);
