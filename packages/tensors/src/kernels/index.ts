@@ -20,6 +20,7 @@ import { conv2DBackpropInputConfig } from './conv2d_backprop_input';
 import { fusedMatMulConfig } from './fused_mat_mul';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max_pool_grad';
+import { oneHotConfig } from './one_hot';
 import { sumConfig } from './sum';
 import { unsortedSegmentSumConfig } from './unsorted_segment_sum';
 import { captureOriginal, findOriginal, isOurKernel } from './wasm_util';
@@ -32,6 +33,7 @@ export { conv2DBackpropInputConfig } from './conv2d_backprop_input';
 export { fusedMatMulConfig } from './fused_mat_mul';
 export { identityConfig } from './identity';
 export { maxPoolGradConfig } from './max_pool_grad';
+export { oneHotConfig } from './one_hot';
 export { sumConfig } from './sum';
 export { unsortedSegmentSumConfig } from './unsorted_segment_sum';
 
@@ -45,6 +47,7 @@ const REPLACEMENTS: readonly KernelConfig[] = [
   sumConfig,
   identityConfig,
   castConfig,
+  oneHotConfig,
 ];
 
 /** Kernels that the wasm backend does not have at all. */
