@@ -1,8 +1,31 @@
 /**
  * @packageDocumentation
- * `@dlts/datasets`: the Keras datasets with Keras-exact contents, the safe readers of their file
- * formats (IDX, NPY, NPZ) and a Keras-compatible download cache (`getFile`).
+ * `@dlts/datasets`: the Keras datasets with Keras-exact contents (MNIST, Fashion-MNIST, IMDB,
+ * Reuters, Boston housing, CIFAR-10), the safe readers of their file formats (IDX, NPY, NPZ, a
+ * pickle subset that never runs code), a Keras-compatible download cache (`getFile`), and the
+ * text helpers of the course (`vectorizeSequences`, `padSequences`, `decodeSequence`).
  */
+export { loadImdb } from './imdb';
+export type { ImdbOptions } from './imdb';
+export { loadReuters, REUTERS_LABEL_NAMES } from './reuters';
+export type { ReutersOptions } from './reuters';
+export type { SequenceData, SequenceSplit, SequenceOptions, DatasetSource } from './sequences';
+export { getImdbWordIndex, getReutersWordIndex } from './word-index';
+export type { WordIndexOptions } from './word-index';
+export { loadBostonHousing } from './boston-housing';
+export type { BostonHousingOptions, BostonHousingData, RegressionSplit } from './boston-housing';
+export { loadCifar10, CIFAR10_LABEL_NAMES } from './cifar10';
+export type { Cifar10Options, Cifar10Data, ImageSplit } from './cifar10';
+export { datasetSources, KERAS_FILES } from './keras-files';
+export type { KerasFile, KerasFileKey, KerasFileInfo, DownloadingOptions } from './keras-files';
+export { vectorizeSequences } from './vectorize-sequences';
+export { padSequences } from './pad-sequences';
+export type { PadSequencesOptions } from './pad-sequences';
+export { decodeSequence } from './decode-sequence';
+export type { DecodeSequenceOptions } from './decode-sequence';
+export { RandomState } from './random-state';
+export { readPickle, parsePickle, ALLOWED_PICKLE_GLOBALS } from './pickle';
+export type { PickleValue, PickleKey, ReadPickleOptions } from './pickle';
 export { loadMnist, loadFashionMnist, mnistSources, KERAS_DATASETS_ORIGIN, DEBIAN_FASHION_MNIST_DIR } from './mnist';
 export type {
   MnistData,

@@ -1,11 +1,13 @@
 /**
  * NPY, NumPy's array file: magic `\x93NUMPY`, a version, a Python-literal header
  * (`descr`, `fortran_order`, `shape`) and the raw values. Numeric arrays are decoded here;
- * object arrays (`|O`, a pickle stream) go to an {@link ObjectArrayReader} when one is given.
+ * object arrays (`|O`, a pickle stream) go to an {@link ObjectArrayReader}: by default the safe
+ * pickle reader of `pickle.ts`, which only rebuilds numpy arrays and never runs anything.
  */
 import { decodeElements, fortranToC, ITEM_SIZE } from './decode';
 import { describe, formatError, IN_MEMORY } from './input';
 import { shapeSize, type NdArray, type NdDtype } from './ndarray';
+import { readObjectArrayPickle } from './pickle';
 import { parsePyLiteral, type PyLiteral } from './py-literal';
 
 /** An object array (`dtype('O')`): one JavaScript value per element, C order. */
@@ -38,7 +40,10 @@ export type ObjectArrayReader = (payload: Uint8Array, info: ObjectArrayInfo) => 
 export interface ReadNpyOptions {
   /** What to call the data in error messages (default `<bytes>`). */
   name?: string;
-  /** Decoder for object arrays; without one, an object array is a `DLTS_DATASET_FORMAT` error. */
+  /**
+   * Decoder for object arrays (default: the safe pickle reader, which allows only the numpy
+   * array globals Keras allows).
+   */
   objectReader?: ObjectArrayReader;
 }
 
@@ -56,15 +61,15 @@ export interface NpyHeader {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-/** The reader used for object arrays when the caller passes none (set by the pickle module). */
-let defaultObjectReader: ObjectArrayReader | undefined;
+/** The reader used for object arrays when the caller passes none. */
+let defaultObjectReader: ObjectArrayReader = readObjectArrayPickle;
 
 /**
- * Installs the object-array reader used when {@link ReadNpyOptions.objectReader} is not given.
- * Internal: the safe pickle reader plugs in here.
+ * Replaces the object-array reader used when {@link ReadNpyOptions.objectReader} is not given;
+ * `undefined` restores the safe pickle reader. Internal (tests).
  */
 export function setDefaultObjectArrayReader(reader: ObjectArrayReader | undefined): void {
-  defaultObjectReader = reader;
+  defaultObjectReader = reader ?? readObjectArrayPickle;
 }
 
 /**
@@ -72,14 +77,17 @@ export function setDefaultObjectArrayReader(reader: ObjectArrayReader | undefine
  *
  * Numeric dtypes: `u1 i1 u2 i2 u4 i4 u8 i8 f4 f8 b1`, little- or big-endian, C or Fortran order;
  * the result is always C-ordered. 64-bit integers come back as exact numbers in a `Float64Array`
- * (a value beyond 2^53 - 1 is an error).
+ * (a value beyond 2^53 - 1 is an error). Object arrays (`|O`, as IMDB's and Reuters's ragged
+ * sequences) are read by the safe pickle reader: `data` holds one JavaScript value per element
+ * (a list becomes an array, a nested numpy array an `NdArray`), in C order.
  *
  * @param bytes - the `.npy` file's bytes.
- * @param options - `name` for messages; `objectReader` for object arrays.
+ * @param options - `name` for messages; `objectReader` to decode object arrays another way.
  * @returns `{dtype, shape, data}`.
  * @throws DltsError `DLTS_DATASET_FORMAT` naming the data and the reason: bad magic, unsupported
  *   version, malformed header, unsupported dtype, truncated or oversized data, an int64 value that
- *   is not a safe integer, or an object array without an object reader (nothing from the file is run).
+ *   is not a safe integer, or an object array whose pickle names a global other than the numpy
+ *   array globals (the message names it) or is truncated. Nothing from the file is ever run.
  * @example
  * ```ts
  * const arr = readNpy(readFileSync('weights.npy'), { name: 'weights.npy' });
@@ -97,14 +105,6 @@ export function readNpy(bytes: Uint8Array, options: ReadNpyOptions = {}): NpyArr
   const parsed = parseDescr(descr);
   if (parsed === 'object') {
     const reader = options.objectReader ?? defaultObjectReader;
-    if (!reader) {
-      throw formatError(
-        fn,
-        name,
-        `it holds an object array (dtype '${descr}'), which NumPy stores as a Python pickle; object arrays need the ` +
-          'pickle reader, which this version of @dlts/datasets does not include. Nothing from the file was run',
-      );
-    }
     const data = reader(payload, { shape, fortranOrder, name });
     if (data.length !== count) {
       throw formatError(fn, name, `the object array has ${data.length} elements, but its shape [${shape.join(', ')}] needs ${count}`);

@@ -11,7 +11,7 @@ export interface ReadNpzOptions {
   name?: string;
   /** Read only these arrays (names without `.npy`); a missing one is an error. Default: all. */
   keys?: string[];
-  /** Decoder for object arrays; without one, an object array is a `DLTS_DATASET_FORMAT` error. */
+  /** Decoder for object arrays (default: the safe pickle reader, see `readNpy`). */
   objectReader?: ObjectArrayReader;
 }
 
@@ -23,8 +23,9 @@ export interface ReadNpzOptions {
  * @param options - `name` for messages, `keys` to read only some arrays, `objectReader`.
  * @returns `Map<name, {dtype, shape, data}>` in archive order.
  * @throws DltsError `DLTS_DATASET_FORMAT` naming the file (and member) and the reason: not a zip,
- *   truncated or corrupt archive, CRC mismatch, a bad `.npy` member, an object array without an
- *   object reader (nothing from the file is run), a requested key that is missing;
+ *   truncated or corrupt archive, CRC mismatch, a bad `.npy` member, an object array whose pickle
+ *   names a refused global (the message names it; nothing from the file is run), a requested key
+ *   that is missing;
  *   `DLTS_IO` when the file cannot be opened.
  * @example
  * ```ts

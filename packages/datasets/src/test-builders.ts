@@ -197,3 +197,58 @@ export function concat(parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * A CIFAR batch as the python-version tarball holds it: a dict pickled by Python 2 at protocol 2
+ * (`{'batch_label': str, 'labels': [int], 'data': uint8 ndarray (n, 3072)}`, strings as
+ * SHORT_BINSTRING/BINSTRING, the array rebuilt by `numpy.core.multiarray._reconstruct`).
+ * `extraGlobal` inserts a `GLOBAL module\nname` reference (for refusal tests).
+ */
+export function cifarBatchPickle(data: Uint8Array, labels: number[], options: { extraGlobal?: string } = {}): Uint8Array {
+  const enc = new TextEncoder();
+  const parts: number[] = [0x80, 0x02];
+  const bytes = (b: ArrayLike<number>) => {
+    for (let i = 0; i < b.length; i++) parts.push(b[i]);
+  };
+  const shortStr = (s: string) => {
+    parts.push(0x55, s.length);
+    bytes(enc.encode(s));
+  };
+  const u32 = (n: number) => parts.push(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
+  const global = (module: string, name: string) => bytes(enc.encode(`c${module}\n${name}\n`));
+  parts.push(0x7d, 0x28); // EMPTY_DICT MARK
+  shortStr('batch_label');
+  shortStr('testing batch 1 of 1');
+  shortStr('labels');
+  parts.push(0x5d, 0x28); // EMPTY_LIST MARK
+  for (const l of labels) parts.push(0x4b, l);
+  parts.push(0x65); // APPENDS
+  shortStr('data');
+  global('numpy.core.multiarray', '_reconstruct');
+  global('numpy', 'ndarray');
+  parts.push(0x4b, 0, 0x85); // (0,)
+  shortStr('b');
+  parts.push(0x87, 0x52); // TUPLE3 REDUCE
+  parts.push(0x28, 0x4b, 1); // MARK 1
+  parts.push(0x4a);
+  u32(labels.length);
+  parts.push(0x4d, 0x00, 0x0c, 0x86); // (n, 3072)
+  global('numpy', 'dtype');
+  shortStr('u1');
+  parts.push(0x89, 0x88, 0x87, 0x52); // (False, True) REDUCE
+  parts.push(0x28, 0x4b, 3);
+  shortStr('|');
+  parts.push(0x4e, 0x4e, 0x4e, 0x4a, 0xff, 0xff, 0xff, 0xff, 0x4a, 0xff, 0xff, 0xff, 0xff, 0x4b, 0, 0x74, 0x62); // dtype state, BUILD
+  parts.push(0x89); // not Fortran
+  parts.push(0x54);
+  u32(data.length);
+  bytes(data);
+  parts.push(0x74, 0x62); // TUPLE BUILD
+  if (options.extraGlobal) {
+    shortStr('extra');
+    const [module, name] = options.extraGlobal.split(' ');
+    global(module, name);
+  }
+  parts.push(0x75, 0x2e); // SETITEMS STOP
+  return Uint8Array.from(parts);
+}
