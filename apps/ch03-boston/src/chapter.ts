@@ -3,9 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadBostonHousing, type BostonHousingData } from '@dlts/datasets';
 import { clearSession, dense, sequential, type Sequential } from '@dlts/layers';
-import { fitStandardizer, formatR, initBackend, kFold, setSeed, tf } from '@dlts/tensors';
+import { fitStandardizer, formatR, formatStr, initBackend, kFold, setSeed, tf } from '@dlts/tensors';
 import type { BostonAppOptions } from './args';
-import { strVector } from './r-str';
 
 /** What `--json` writes. */
 export interface BostonResult {
@@ -64,11 +63,11 @@ export async function runBoston(options: BostonAppOptions, log: (line: string) =
   // str() shows R's column-major order: the first values of the first column.
   const firstColumn = (x: tf.Tensor2D) => tf.tidy(() => tf.slice(x, [0, 0], [Math.min(10, x.shape[0]), 1]).dataSync());
   log('\n> str(train_data)');
-  log(strVector(firstColumn(trainX), trainX.shape));
+  log(formatStr(firstColumn(trainX), trainX.shape));
   log('\n> str(test_data)');
-  log(strVector(firstColumn(testX), testX.shape));
+  log(formatStr(firstColumn(testX), testX.shape));
   log('\n> str(train_targets)');
-  log(strVector(trainTargets.dataSync().subarray(0, 10), [n], { oneD: true }));
+  log(formatStr(trainTargets.dataSync().subarray(0, 10), [n], { oneD: true }));
 
   // mean <- apply(train_data, 2, mean); std <- apply(train_data, 2, sd); scale(...)
   const scaler = fitStandardizer(trainX);

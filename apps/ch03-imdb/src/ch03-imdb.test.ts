@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import { sharedData } from '@dlts/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseImdbArgs } from './args';
-import { formatCommon, strHistory, strVector } from './r-str';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'ch03-imdb-'));
@@ -67,22 +66,5 @@ describe('ch03-imdb app', () => {
     expect(() => parseImdbArgs(['--limit', '1'])).toThrow(/--limit must be at least 2/);
     expect(() => parseImdbArgs(['--backend', 'gpu'])).toThrow(/--backend must be auto, tensorflow, wasm or cpu/);
     expect(parseImdbArgs(['--', '--limit', '5'])).toMatchObject({ limit: 5, epochs: 20, finalEpochs: 4, backend: 'auto' });
-  });
-
-  it('prints str() as R does', () => {
-    expect(strVector([1, 14, 22, 16, 43, 530, 973, 1622, 1385, 65], [218], { type: 'int' })).toBe(' int [1:218] 1 14 22 16 43 530 973 1622 1385 65 ...');
-    expect(strVector([1.23247, 0.02177, 4.89822, 0.03961, 3.69311, 0.1], [404, 13])).toBe(' num [1:404, 1:13] 1.2325 0.0218 4.8982 0.0396 3.6931 ...');
-    expect(strVector([15.2, 42.3, 50, 21.1], [4], { oneD: true })).toBe(' num [1:4(1d)] 15.2 42.3 50 21.1');
-    expect(formatCommon([0.5251, 0.3231, 0.94], 3)).toEqual(['0.525', '0.323', '0.94']);
-    expect(strHistory({ verbose: 1, epochs: 20, steps: 30 }, { loss: [0.5251, 0.3231, 0.2411, 0.1941, 0.1591, 0.12] }).split('\n')).toEqual([
-      'List of 2',
-      ' $ params :List of 3',
-      '  ..$ verbose: int 1',
-      '  ..$ epochs : int 20',
-      '  ..$ steps  : int 30',
-      ' $ metrics:List of 1',
-      '  ..$ loss: num [1:6] 0.525 0.323 0.241 0.194 0.159 ...',
-      ' - attr(*, "class")= chr "keras_training_history"',
-    ]);
   });
 });

@@ -3,9 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeSequence, getImdbWordIndex, loadImdb, vectorizeSequences, type SequenceData } from '@dlts/datasets';
 import { dense, sequential, type History, type Sequential } from '@dlts/layers';
-import { formatR, initBackend, setSeed, tf } from '@dlts/tensors';
+import { formatR, formatStr, formatStrHistory, initBackend, setSeed, tf } from '@dlts/tensors';
 import type { ImdbAppOptions } from './args';
-import { strHistory, strVector } from './r-str';
 
 /** The vocabulary of the course: `dataset_imdb(num_words = 10000)`. */
 const NUM_WORDS = 10000;
@@ -67,7 +66,7 @@ export async function runImdb(options: ImdbAppOptions, log: (line: string) => vo
   }
 
   log('\n> str(train_data[[1]])');
-  log(strVector(trainData[0].slice(0, 10), [trainData[0].length], { type: 'int' }));
+  log(formatStr(trainData[0].slice(0, 10), [trainData[0].length], { type: 'int' }));
   log('\n> train_labels[[1]]');
   log(formatR([trainLabels[0]]));
   log('\n> max(sapply(train_data, max))');
@@ -82,7 +81,7 @@ export async function runImdb(options: ImdbAppOptions, log: (line: string) => vo
   // x_train <- vectorize_sequences(train_data): R's columns 1..10 are words 1..10.
   log('\n> str(x_train[1,])');
   const firstRow = vectorizeSequences([trainData[0]], NUM_WORDS);
-  log(strVector(firstRow.dataSync().subarray(1, 11), [NUM_WORDS]));
+  log(formatStr(firstRow.dataSync().subarray(1, 11), [NUM_WORDS]));
   firstRow.dispose();
 
   // val_indices <- 1:10000 (40% of the training reviews when --limit is used)
@@ -99,7 +98,7 @@ export async function runImdb(options: ImdbAppOptions, log: (line: string) => vo
   tf.dispose([xVal, yVal, partialX, partialY]);
   model.dispose();
   log('\n> str(history)');
-  log(strHistory(history.params as Record<string, unknown>, history.history));
+  log(formatStrHistory(history.params as Record<string, unknown>, history.history));
   log('\n> plot(history)');
   log(options.json ? `(the history to plot is in ${options.json}, under plots.history)` : '(run with --json FILE to keep the history for plotting)');
 

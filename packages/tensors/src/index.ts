@@ -15,6 +15,7 @@ export type { DltsErrorCode } from './errors';
 export { toCategorical } from './categorical';
 export { formatR } from './format_r';
 export type { FormatROptions } from './format_r';
+export { formatStr, formatStrHistory } from './format_str';
 export { arrayReshape, reshapeColumnMajor } from './reshape';
 export { fitStandardizer } from './standardize';
 export type { Standardizer, StandardizerOptions } from './standardize';

@@ -1,5 +1,5 @@
 /**
- * R's `str()` for the vectors, matrices and training histories the course prints, so the app's
+ * R's `str()` for the vectors, matrices and training histories the course prints, so an app's
  * output lines up with the course's (`int [1:218] 1 14 22 ...`, `num [1:404, 1:13] 1.2325 ...`).
  */
 
@@ -11,8 +11,12 @@
  * @param first - the first elements in R's (column-major) order; 10 are enough.
  * @param dims - `[n]` for a vector, `[rows, cols]` for a matrix.
  * @param options - `type` (`'num'` or `'int'`), `oneD` for a 1-d array (`[1:404(1d)]`).
+ * @example
+ * ```ts
+ * formatStr([1, 14, 22], [218], { type: 'int' }); // " int [1:218] 1 14 22 ..."
+ * ```
  */
-export function strVector(first: ArrayLike<number>, dims: number[], options: { type?: 'num' | 'int'; oneD?: boolean } = {}): string {
+export function formatStr(first: ArrayLike<number>, dims: number[], options: { type?: 'num' | 'int'; oneD?: boolean } = {}): string {
   const type = options.type ?? 'num';
   const total = dims.reduce((a, b) => a * b, 1);
   const head = Array.from(first).slice(0, Math.min(10, total));
@@ -30,15 +34,19 @@ export function strVector(first: ArrayLike<number>, dims: number[], options: { t
  *
  * @param params - `{verbose, epochs, steps}` of the run.
  * @param metrics - the per-epoch values by name (`loss`, `accuracy`, `val_loss`, ...).
+ * @example
+ * ```ts
+ * console.log(formatStrHistory(history.params, history.history));
+ * ```
  */
-export function strHistory(params: Record<string, unknown>, metrics: Record<string, number[]>): string {
+export function formatStrHistory(params: Record<string, unknown>, metrics: Record<string, number[]>): string {
   const lines = ['List of 2', ` $ params :List of ${Object.keys(params).length}`];
   const pw = Math.max(...Object.keys(params).map((k) => k.length));
   for (const [k, v] of Object.entries(params)) lines.push(`  ..$ ${k.padEnd(pw)}: int ${String(v)}`);
   const names = Object.keys(metrics);
   lines.push(` $ metrics:List of ${names.length}`);
   const mw = Math.max(...names.map((k) => k.length));
-  for (const name of names) lines.push(`  ..$ ${name.padEnd(mw)}:${strVector(metrics[name], [metrics[name].length])}`);
+  for (const name of names) lines.push(`  ..$ ${name.padEnd(mw)}:${formatStr(metrics[name], [metrics[name].length])}`);
   lines.push(' - attr(*, "class")= chr "keras_training_history"');
   return lines.join('\n');
 }
@@ -51,7 +59,7 @@ function signif(v: number, digits: number): number {
  * R's `format(x, digits)` on a vector (a common number of decimals, enough for every element to
  * show `digits` significant digits, at most 15) with `drop0trailing = TRUE`.
  */
-export function formatCommon(values: number[], digits: number): string[] {
+function formatCommon(values: number[], digits: number): string[] {
   let decimals = 0;
   for (const v of values) {
     if (v === 0 || !Number.isFinite(v)) continue;
