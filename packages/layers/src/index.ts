@@ -105,3 +105,11 @@ export type { SaveOptions } from './saving/save';
 export { fromConfig } from './saving/deserialize';
 export type { SerializedLayer } from './saving/deserialize';
 export { registerLayer, registeredLayers } from './saving/registry';
+
+// Keras HDF5 and .keras interop
+export { loadWeightsHdf5, saveWeightsHdf5 } from './saving/hdf5_weights';
+export type { LoadWeightsHdf5Options } from './saving/hdf5_weights';
+export { loadModelHdf5, saveModelHdf5 } from './saving/hdf5_model';
+export type { LoadModelHdf5Options, SaveModelHdf5Options } from './saving/hdf5_model';
+export { loadKerasModel } from './saving/keras_model';
+export type { LoadKerasModelOptions } from './saving/keras_model';
