@@ -17,7 +17,7 @@ export interface ModelCheckpointOptions {
   saveWeightsOnly?: boolean;
   /** `'auto'` (default), `'min'`, `'max'`. */
   mode?: MonitorMode;
-  /** Custom writer (the HDF5 saver, for example); default `model.save(path)`. */
+  /** Custom writer; default `model.save(path)` (a `.h5` path writes Keras HDF5, as Keras). */
   save?: (model: NonNullable<Callback['model']>, path: string, weightsOnly: boolean) => Promise<void>;
 }
 
@@ -75,8 +75,15 @@ export class ModelCheckpoint extends Callback {
       console.log(`\nEpoch ${epoch + 1}: saving model to ${path}`);
     }
     const model = this.model!;
-    if (this.writer) await this.writer(model, path, this.saveWeightsOnly);
-    else await model.save(path, { includeOptimizer: !this.saveWeightsOnly });
+    if (this.writer) {
+      await this.writer(model, path, this.saveWeightsOnly);
+    } else if (this.saveWeightsOnly && /\.(h5|hdf5)$/i.test(path)) {
+      // Keras's save_weights_only to .h5: a weights file (loaded on demand, see Model.save).
+      const { saveWeightsHdf5 } = await import('../saving/hdf5_weights');
+      await saveWeightsHdf5(model, path);
+    } else {
+      await model.save(path, { includeOptimizer: !this.saveWeightsOnly });
+    }
     this.saved.push(path);
   }
 }

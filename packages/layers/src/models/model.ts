@@ -227,17 +227,25 @@ export class Model extends Layer {
   }
 
   /**
-   * Saves the model to a directory (replaced atomically): `model.json` with the Keras model config,
-   * training config and weight manifest, `weights.bin`, and `optimizer.bin` when compiled.
-   * Load it with `loadModel(dir)`.
+   * Saves the model. A path ending in `.h5` or `.hdf5` is written as a Keras HDF5 file
+   * (`saveModelHdf5`, what R's `save_model_hdf5` writes); any other path is a directory in the dlts
+   * format (replaced atomically): `model.json` with the Keras model config, training config and
+   * weight manifest, `weights.bin`, and `optimizer.bin` when compiled. Load it with `loadModel(dir)`
+   * or `loadModelHdf5(path)`.
    *
    * @example
    * ```ts
-   * await model.save('models/cats_and_dogs_small_1');
+   * await model.save('models/cats_and_dogs_small_1');      // dlts directory
+   * await model.save('cats_and_dogs_small_1.h5');          // Keras HDF5
    * ```
    */
-  save(dir: string, options: SaveOptions = {}): Promise<void> {
-    return saveModel(this, dir, options);
+  async save(path: string, options: SaveOptions = {}): Promise<void> {
+    if (/\.(h5|hdf5)$/i.test(path)) {
+      // Loaded on demand: the HDF5 code imports the deserializer, which imports this module.
+      const { saveModelHdf5 } = await import('../saving/hdf5_model');
+      return saveModelHdf5(this, path, { includeOptimizer: options.includeOptimizer });
+    }
+    return saveModel(this, path, options);
   }
 
   override getConfig(): Record<string, unknown> {
