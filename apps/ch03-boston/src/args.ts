@@ -22,6 +22,8 @@ export interface BostonAppOptions {
   seed?: number;
   /** Write the results (fold MAEs, histories, final test MAE) here. */
   json?: string;
+  /** Write the course's plots (PNG) to this folder. */
+  plots?: string;
 }
 
 export const USAGE = `Usage: pnpm --filter @dlts/ch03-boston start -- [flags]
@@ -41,6 +43,7 @@ mse loss, mae metric) with 4-fold cross-validation, then train the final model.
   --backend NAME       auto (default), tensorflow, wasm or cpu
   --seed N             seed weights, shuffling and the folds for a repeatable run
   --json FILE          write {dataset, backend, params, kfold: {mae, mean}, histories, test: {loss, mae}, plots} to FILE
+  --plots DIR          write the course's plots as PNG files to DIR
   --help               this text`;
 
 /** Parses the command line; throws with a clear message on a bad flag. */
@@ -59,6 +62,7 @@ export function parseBostonArgs(argv: string[]): BostonAppOptions | 'help' {
       backend: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'string' },
+      plots: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -94,6 +98,7 @@ export function parseBostonArgs(argv: string[]): BostonAppOptions | 'help' {
     backend: backend as BostonAppOptions['backend'],
     seed,
     json: values.json,
+    plots: plotsDir(values.plots),
   };
 }
 
@@ -102,4 +107,9 @@ function positive(name: string, v: string | undefined): number | undefined {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer. Received: ${v}`);
   return n;
+}
+
+function plotsDir(v: string | undefined): string | undefined {
+  if (v !== undefined && v.trim() === '') throw new Error('--plots must name a folder. Received: an empty string');
+  return v;
 }

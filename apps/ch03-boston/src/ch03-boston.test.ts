@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,7 +24,9 @@ describe('ch03-boston app', () => {
   it('runs the course\'s steps on the real data, briefly, and writes --json', async () => {
     const data = dirname(sharedData('boston_housing.npz'));
     const json = join(dir, 'boston.json');
-    const { stdout } = await app(['--data-dir', data, '--limit', '40', '--epochs', '2', '--history-epochs', '3', '--final-epochs', '2', '--seed', '1', '--backend', 'wasm', '--json', json]);
+    const { stdout } = await app(['--data-dir', data, '--limit', '40', '--epochs', '2', '--history-epochs', '3', '--final-epochs', '2', '--seed', '1', '--backend', 'wasm', '--json', json, '--plots', join(dir, 'plots')]);
+    expect(existsSync(join(dir, 'plots', 'average_mae_line.png'))).toBe(true);
+    expect(existsSync(join(dir, 'plots', 'average_mae_smooth.png'))).toBe(true);
     expect(stdout).toContain(`Data: boston_housing from ${join(data, 'boston_housing.npz')}`);
     // The course's str() lines: Keras's split of the real data (seed 113), R's column-major order.
     expect(stdout).toContain('> str(train_data)\n num [1:40, 1:13] 1.2325 0.0218 4.8982 0.0396 3.6931 ...');

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { plotSeries } from '@dlts/vis';
 import { loadBostonHousing, type BostonHousingData } from '@dlts/datasets';
 import { clearSession, dense, sequential, type Sequential } from '@dlts/layers';
 import { fitStandardizer, formatR, formatStr, initBackend, kFold, setSeed, tf } from '@dlts/tensors';
@@ -134,8 +135,16 @@ export async function runBoston(options: BostonAppOptions, log: (line: string) =
     const average = perFold[0].map((_, e) => perFold.reduce((sum, h) => sum + h[e], 0) / perFold.length);
     const bestEpoch = average.indexOf(Math.min(...average)) + 1;
     histories = { epochs: options.historyEpochs, perFold, average, bestEpoch };
-    log('\n> ggplot(average_mae_history, aes(x = epoch, y = validation_mae)) + geom_smooth()');
-    log(options.json ? `(average_mae_history is in ${options.json}, under plots.averageMaeHistory)` : '(run with --json FILE to keep average_mae_history for plotting)');
+    log('\n> ggplot(average_mae_history, aes(x = epoch, y = validation_mae)) + geom_line()');
+    log('> ggplot(average_mae_history, aes(x = epoch, y = validation_mae)) + geom_smooth()');
+    if (options.plots) {
+      const series = { validation_mae: average };
+      const common = { xTitle: 'epoch', yTitle: 'validation_mae' };
+      log(`Wrote ${await plotSeries(series, { ...common, geoms: ['line'], file: join(options.plots, 'average_mae_line.png') })}`);
+      log(`Wrote ${await plotSeries(series, { ...common, geoms: ['smooth'], file: join(options.plots, 'average_mae_smooth.png') })}`);
+    } else {
+      log('(run with --plots DIR to draw them)');
+    }
     log(`lowest average validation MAE: ${formatR([average[bestEpoch - 1]]).replace(/^\[1\] /, '')} at epoch ${bestEpoch}`);
   }
   const historySeconds = (performance.now() - historyStart) / 1000;

@@ -14,6 +14,8 @@ export interface ImdbAppOptions {
   seed?: number;
   /** Write the results (and the history to plot) here. */
   json?: string;
+  /** Write the course's plots (PNG) to this folder. */
+  plots?: string;
 }
 
 export const USAGE = `Usage: pnpm --filter @dlts/ch03-imdb start -- [flags]
@@ -29,6 +31,7 @@ dense 10-10-1).
   --backend NAME       auto (default), tensorflow, wasm or cpu
   --seed N             seed weights and shuffling for a repeatable run
   --json FILE          write {dataset, backend, params, history, final, test, predictions, plots} to FILE
+  --plots DIR          write the course's plots as PNG files to DIR
   --help               this text`;
 
 /** Parses the command line; throws with a clear message on a bad flag. */
@@ -43,6 +46,7 @@ export function parseImdbArgs(argv: string[]): ImdbAppOptions | 'help' {
       backend: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'string' },
+      plots: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -60,6 +64,7 @@ export function parseImdbArgs(argv: string[]): ImdbAppOptions | 'help' {
     backend: backend as ImdbAppOptions['backend'],
     seed: integer('seed', values.seed),
     json: values.json,
+    plots: plotsDir(values.plots),
   };
 }
 
@@ -75,4 +80,9 @@ function integer(name: string, v: string | undefined): number | undefined {
   const n = Number(v);
   if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer. Received: ${v}`);
   return n;
+}
+
+function plotsDir(v: string | undefined): string | undefined {
+  if (v !== undefined && v.trim() === '') throw new Error('--plots must name a folder. Received: an empty string');
+  return v;
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,7 +28,8 @@ describe('ch03-imdb app', () => {
     copyFileSync(sharedData('fixtures', 'imdb_p4.npz'), join(data, 'imdb.npz'));
     copyFileSync(sharedData('fixtures', 'word_index.json'), join(data, 'imdb_word_index.json'));
     const json = join(dir, 'imdb.json');
-    const { stdout } = await app(['--data-dir', data, '--limit', '60', '--epochs', '2', '--final-epochs', '1', '--seed', '1', '--backend', 'wasm', '--json', json]);
+    const { stdout } = await app(['--data-dir', data, '--limit', '60', '--epochs', '2', '--final-epochs', '1', '--seed', '1', '--backend', 'wasm', '--json', json, '--plots', join(dir, 'plots')]);
+    expect(existsSync(join(dir, 'plots', 'history.png'))).toBe(true);
     expect(stdout).toContain(`Data: imdb from ${join(data, 'imdb.npz')}`);
     // The first review of the fixture after Keras's shuffle (seed 113), as imdb_expected.json.
     expect(stdout).toContain('> str(train_data[[1]])\n int [1:44] 1 5 6 27 5003 2093 19 5 4 2926 ...');

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { plotHistory } from '@dlts/vis';
 import { decodeSequence, getImdbWordIndex, loadImdb, vectorizeSequences, type SequenceData } from '@dlts/datasets';
 import { dense, sequential, type History, type Sequential } from '@dlts/layers';
 import { formatR, formatStr, formatStrHistory, initBackend, setSeed, tf } from '@dlts/tensors';
@@ -100,7 +101,8 @@ export async function runImdb(options: ImdbAppOptions, log: (line: string) => vo
   log('\n> str(history)');
   log(formatStrHistory(history.params as Record<string, unknown>, history.history));
   log('\n> plot(history)');
-  log(options.json ? `(the history to plot is in ${options.json}, under plots.history)` : '(run with --json FILE to keep the history for plotting)');
+  if (options.plots) log(`Wrote ${await plotHistory(history, { file: join(options.plots, 'history.png') })}`);
+  else log('(run with --plots DIR to draw it)');
 
   // model %>% fit(x_train, y_train, epochs = 4, batch_size = 512); results <- model %>% evaluate(x_test, y_test)
   log(`\n> model %>% fit(x_train, y_train, epochs = ${options.finalEpochs}, batch_size = ${BATCH_SIZE})`);

@@ -14,6 +14,8 @@ export interface ReutersAppOptions {
   seed?: number;
   /** Write the results (and the history to plot) here. */
   json?: string;
+  /** Write the course's plots (PNG) to this folder. */
+  plots?: string;
 }
 
 export const USAGE = `Usage: pnpm --filter @dlts/ch03-reuters start -- [flags]
@@ -30,6 +32,7 @@ dense 64-64-46 softmax).
   --backend NAME       auto (default), tensorflow, wasm or cpu
   --seed N             seed weights, shuffling and the random baseline for a repeatable run
   --json FILE          write {dataset, backend, params, history, test, baseline, sparse, bottleneck, plots} to FILE
+  --plots DIR          write the course's plots as PNG files to DIR
   --help               this text`;
 
 /** Parses the command line; throws with a clear message on a bad flag. */
@@ -44,6 +47,7 @@ export function parseReutersArgs(argv: string[]): ReutersAppOptions | 'help' {
       backend: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'string' },
+      plots: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -61,6 +65,7 @@ export function parseReutersArgs(argv: string[]): ReutersAppOptions | 'help' {
     backend: backend as ReutersAppOptions['backend'],
     seed: integer('seed', values.seed),
     json: values.json,
+    plots: plotsDir(values.plots),
   };
 }
 
@@ -76,4 +81,9 @@ function integer(name: string, v: string | undefined): number | undefined {
   const n = Number(v);
   if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer. Received: ${v}`);
   return n;
+}
+
+function plotsDir(v: string | undefined): string | undefined {
+  if (v !== undefined && v.trim() === '') throw new Error('--plots must name a folder. Received: an empty string');
+  return v;
 }

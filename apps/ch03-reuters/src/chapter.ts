@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { plotHistory } from '@dlts/vis';
 import { decodeSequence, getReutersWordIndex, loadReuters, vectorizeSequences, type SequenceData } from '@dlts/datasets';
 import { dense, sequential, type History, type Sequential } from '@dlts/layers';
 import { formatR, initBackend, permutation, setSeed, tf, toCategorical } from '@dlts/tensors';
@@ -97,7 +98,8 @@ export async function runReuters(options: ReutersAppOptions, log: (line: string)
   const history = await first.fit(partialX, partialY, { epochs: options.epochs, batchSize: BATCH_SIZE, validationData: [xVal, yVal] });
   first.dispose();
   log('\n> plot(history)');
-  log(options.json ? `(the history to plot is in ${options.json}, under plots.history)` : '(run with --json FILE to keep the history for plotting)');
+  if (options.plots) log(`Wrote ${await plotHistory(history, { file: join(options.plots, 'history.png') })}`);
+  else log('(run with --plots DIR to draw it)');
 
   log(`\n> history <- model %>% fit(partial_x_train, partial_y_train, epochs = ${options.finalEpochs}, batch_size = ${BATCH_SIZE}, validation_data = list(x_val, y_val))`);
   const model = buildModel();
