@@ -22,7 +22,7 @@ export { getModel, getModelInfo, listModels } from './registry';
 export type { ZooEntry } from './registry';
 
 // Weight files
-export { getZooFile, zooCacheRoot } from './download';
+export { getZooFile } from './download';
 export type { ZooFile, GetZooFileOptions, FetchLike } from './download';
 
 // ImageNet pre- and post-processing
