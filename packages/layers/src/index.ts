@@ -55,6 +55,31 @@ export { BatchNormalization, batchNormalization } from './layers/batch_normaliza
 export type { BatchNormalizationArgs } from './layers/batch_normalization';
 export { Embedding, embedding } from './layers/embedding';
 export type { EmbeddingArgs } from './layers/embedding';
+export {
+  Rescaling,
+  rescaling,
+  RandomFlip,
+  randomFlip,
+  RandomRotation,
+  randomRotation,
+  RandomZoom,
+  randomZoom,
+  RandomTranslation,
+  randomTranslation,
+  RandomContrast,
+  randomContrast,
+} from './layers/preprocessing/index';
+export type {
+  RescalingArgs,
+  RandomFlipArgs,
+  FlipMode,
+  RandomRotationArgs,
+  RandomZoomArgs,
+  RandomTranslationArgs,
+  RandomContrastArgs,
+  RandomLayerArgs,
+  FillMode,
+} from './layers/preprocessing/index';
 
 // Building blocks
 export { getActivation, ACTIVATION_NAMES } from './activations';

@@ -10,9 +10,9 @@ import { compileModel, type CompileArgs, type CompiledState } from '../training/
 import { evaluateModel, type EvaluateArgs } from '../training/evaluate';
 import { fitModel, type FitArgs, type FitData } from '../training/fit';
 import type { History } from '../callbacks/history';
-import { predictModel, type PredictArgs } from '../training/predict';
+import { predictFromSource, predictModel, type PredictArgs } from '../training/predict';
 import { testOnBatch, trainOnBatch } from '../training/step';
-import type { DataInput } from '../training/data';
+import { isBatchSource, type BatchSource, type DataInput } from '../training/data';
 import { summarize, type SummaryOptions } from './summary';
 import { saveModel, type SaveOptions } from '../saving/save';
 
@@ -177,7 +177,7 @@ export class Model extends Layer {
   /**
    * Trains the model (R: `fit(x, y, epochs = 5, batch_size = 128)`). `x` and `y` are tensors (or
    * lists / name maps for several inputs and outputs); or pass a (async) iterator of `[x, y]` batches
-   * as `x` with `stepsPerEpoch`.
+   * as `x` with `stepsPerEpoch`: `fit(generator, { stepsPerEpoch: 100, epochs: 30 })`.
    *
    * @returns the History: `history.history.loss`, `.accuracy`, `.val_loss`, ... per epoch.
    * @example
@@ -185,8 +185,11 @@ export class Model extends Layer {
    * const history = await model.fit(xTrain, yTrain, { epochs: 5, batchSize: 128 });
    * ```
    */
-  fit(x: FitData, y?: DataInput, args: FitArgs = {}): Promise<History> {
-    return fitModel(this, x, y, args);
+  fit(x: BatchSource, args?: FitArgs): Promise<History>;
+  fit(x: FitData, y?: DataInput, args?: FitArgs): Promise<History>;
+  fit(x: FitData, y?: DataInput | FitArgs, args: FitArgs = {}): Promise<History> {
+    if (isBatchSource(x) && isOptions(y)) return fitModel(this, x, undefined, y);
+    return fitModel(this, x, y as DataInput | undefined, args);
   }
 
   /**
@@ -196,18 +199,26 @@ export class Model extends Layer {
    * const { loss, accuracy } = await model.evaluate(xTest, yTest);
    * ```
    */
-  evaluate(x: FitData, y?: DataInput, args: EvaluateArgs = {}): Promise<Record<string, number>> {
-    return evaluateModel(this, x, y, args);
+  evaluate(x: BatchSource, args?: EvaluateArgs): Promise<Record<string, number>>;
+  evaluate(x: FitData, y?: DataInput, args?: EvaluateArgs): Promise<Record<string, number>>;
+  evaluate(x: FitData, y?: DataInput | EvaluateArgs, args: EvaluateArgs = {}): Promise<Record<string, number>> {
+    if (isBatchSource(x) && isOptions(y)) return evaluateModel(this, x, undefined, y);
+    return evaluateModel(this, x, y as DataInput | undefined, args);
   }
 
   /**
    * Predictions for `x`, computed in batches (R: `predict(x)`). The caller owns the result.
+   * Given a batch source (a generator of `x` or `[x, y]` batches, e.g. `flowFromDirectory`), it
+   * reads `steps` batches (or until the source ends) and returns a promise.
    * @example
    * ```ts
    * const probs = model.predict(xTest.slice([0, 0], [2, 784])) as tf.Tensor;
    * ```
    */
-  predict(x: DataInput, args: PredictArgs = {}): Tensors {
+  predict(x: DataInput, args?: PredictArgs): Tensors;
+  predict(x: BatchSource, args?: PredictArgs): Promise<Tensors>;
+  predict(x: DataInput | BatchSource, args: PredictArgs = {}): Tensors | Promise<Tensors> {
+    if (isBatchSource(x)) return predictFromSource(this, x, args);
     return predictModel(this, x, args);
   }
 
@@ -301,6 +312,12 @@ export class Model extends Layer {
  */
 export function model(args: ModelArgs): Model {
   return new Model(args);
+}
+
+/** True when `y` is an options object rather than target data (for `fit(generator, {...})`). */
+function isOptions(y: unknown): y is Record<string, unknown> {
+  if (y === null || typeof y !== 'object' || y instanceof tf.Tensor || Array.isArray(y)) return false;
+  return Object.values(y).every((v) => !(v instanceof tf.Tensor));
 }
 
 function toList<T>(x: T | T[]): T[] {

@@ -11,6 +11,7 @@ import { Flatten } from '../layers/flatten';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from '../layers/global_pooling2d';
 import { AveragePooling2D, MaxPooling2D } from '../layers/pooling2d';
 import { Reshape } from '../layers/reshape';
+import { RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Rescaling } from '../layers/preprocessing/index';
 
 /** A layer class that can be rebuilt from its Keras config. */
 export type LayerClass = (new (args: never) => Layer) & { className: string };
@@ -32,6 +33,12 @@ const REGISTRY = new Map<string, LayerClass>(
       Reshape,
       BatchNormalization,
       Embedding,
+      Rescaling,
+      RandomFlip,
+      RandomRotation,
+      RandomZoom,
+      RandomTranslation,
+      RandomContrast,
     ] as LayerClass[]
   ).map((cls) => [cls.className, cls]),
 );

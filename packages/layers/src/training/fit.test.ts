@@ -183,6 +183,35 @@ describe('fit', () => {
     m.dispose();
   });
 
+  it('takes generators as Keras does: fit(gen, {stepsPerEpoch}), evaluate(gen, {steps}), predict(gen, {steps})', async () => {
+    const m = toyModel();
+    function* batches(): Generator<[tf.Tensor, tf.Tensor]> {
+      for (let i = 0; ; i++) {
+        const { x, y } = toyData(8, 200 + (i % 3));
+        yield [x, y];
+      }
+    }
+    const before = tf.memory().numTensors;
+    const h = await m.fit(batches(), { epochs: 2, stepsPerEpoch: 3, verbose: 0 });
+    expect(h.history.loss).toHaveLength(2);
+    const result = await m.evaluate(batches(), { steps: 2 });
+    expect(Object.keys(result)).toEqual(['loss', 'accuracy']);
+    expect(tf.memory().numTensors).toBe(before);
+    const probs = (await m.predict(batches(), { steps: 3 })) as tf.Tensor;
+    expect(probs.shape).toEqual([24, 3]);
+    probs.dispose();
+    // A generator of x alone works for predict too.
+    function* inputs() {
+      yield tf.ones([2, 4]);
+      yield tf.zeros([3, 4]);
+    }
+    const p2 = (await m.predict(inputs())) as tf.Tensor;
+    expect(p2.shape).toEqual([5, 3]);
+    p2.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
+  });
+
   it('explains missing toCategorical and an uncompiled model', async () => {
     const m = sequential([dense({ units: 3, activation: 'softmax', inputShape: [4] })]);
     const x = tf.zeros([4, 4]);
