@@ -3,8 +3,11 @@ import { DltsError } from './errors';
 import { registerWasmKernels } from './kernels/index';
 import { ensureGradients } from './gradients';
 
-/** The backends dlts can select. `tensorflow` is the user's own `@tensorflow/tfjs-node(-gpu)`. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * The backends dlts can select. `native` is `@dlts/backend-native` (oneDNN); `tensorflow` is the
+ * user's own `@tensorflow/tfjs-node(-gpu)`.
+ */
+export type BackendName = 'native' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** What `initBackend` may be asked for: a backend, or `auto` for the fastest that works. */
 export type BackendPreference = BackendName | 'auto';
@@ -15,8 +18,8 @@ export interface BackendInfo {
   backend: BackendName;
   /** Where the choice came from: the argument, `DLTS_BACKEND`, or `auto`. */
   requested: BackendPreference;
-  /** Faster candidates that were tried and skipped, each with the reason. */
-  skipped: { backend: BackendName; reason: string }[];
+  /** Faster candidates that were tried and skipped, each with the reason (and how to fix it). */
+  skipped: { backend: BackendName; reason: string; hint?: string }[];
   /** The package that provided the backend (for `tensorflow`, which tfjs-node package). */
   provider: string;
   /** The one line that was (or would have been) printed. */
@@ -29,8 +32,15 @@ export interface InitBackendOptions {
   log?: ((line: string) => void) | false;
 }
 
-const AUTO_ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+const AUTO_ORDER: BackendName[] = ['native', 'tensorflow', 'wasm', 'cpu'];
 const TFJS_NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+const NATIVE_PACKAGE = '@dlts/backend-native';
+const NATIVE_INSTALL = `pnpm add ${NATIVE_PACKAGE} with oneDNN installed first (apt-get install libdnnl-dev g++, or brew install onednn libomp)`;
+
+/** The part of `@dlts/backend-native` that `initBackend` uses (it is loaded only when installed). */
+interface NativeModule {
+  registerNativeBackend(): { available: boolean; reason?: string; hint?: string; onednn?: string; threads?: number; isa?: string };
+}
 
 let current: BackendInfo | undefined;
 let reported = false;
@@ -38,19 +48,20 @@ let reported = false;
 /**
  * Loads and activates a TensorFlow.js backend.
  *
- * `'auto'` (the default) tries, in order: `tensorflow` (the user's installed
- * `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`, loaded by dynamic import only when
- * present and working), then `wasm` (with the training kernels dlts supplies, see
- * `registerWasmKernels`), then the pure-JS `cpu`. The environment variable `DLTS_BACKEND`
- * overrides the argument. The choice, and why a faster backend was skipped, is reported once.
+ * `'auto'` (the default) tries, in order: `native` (`@dlts/backend-native`, oneDNN kernels on all
+ * cores, loaded by dynamic import only when installed and its library loads), `tensorflow` (the
+ * user's installed `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`), then `wasm` (with
+ * the training kernels dlts supplies, see `registerWasmKernels`), then the pure-JS `cpu`. The
+ * environment variable `DLTS_BACKEND` overrides the argument. The choice is reported once, in one
+ * line; when `native` could not be used, that line says why and how to get it.
  *
- * @param preference - `'auto' | 'tensorflow' | 'wasm' | 'cpu'`.
+ * @param preference - `'auto' | 'native' | 'tensorflow' | 'wasm' | 'cpu'`.
  * @returns which backend runs and why.
  * @throws DltsError `DLTS_BACKEND` when an explicitly requested backend cannot start.
  * @example
  * ```ts
  * import { initBackend, tf } from '@dlts/tensors';
- * const info = await initBackend();          // e.g. "dlts: backend wasm (...)"
+ * const info = await initBackend();          // e.g. "dlts: backend native (auto), oneDNN 2.6.3, 2 threads"
  * console.log(info.backend, tf.getBackend());
  * ```
  */
@@ -67,10 +78,7 @@ export async function initBackend(
     const attempt = await tryBackend(name);
     if (attempt.ok) {
       const source = fromEnv ? ' (set by DLTS_BACKEND)' : requested === 'auto' ? ' (auto)' : '';
-      const why = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
-      const message = `dlts: backend ${name}${source}${attempt.detail ? `, ${attempt.detail}` : ''}${
-        why ? `; skipped ${why}` : ''
-      }`;
+      const message = `dlts: backend ${name}${source}${attempt.detail ? `, ${attempt.detail}` : ''}${skippedNote(skipped)}`;
       const changed = current?.backend !== name;
       current = { backend: name, requested, skipped, provider: attempt.provider, message };
       const log = options.log === undefined ? (line: string) => console.error(line) : options.log;
@@ -78,9 +86,9 @@ export async function initBackend(
       reported = true;
       return current;
     }
-    skipped.push({ backend: name, reason: attempt.reason });
+    skipped.push({ backend: name, reason: attempt.reason, ...(attempt.hint ? { hint: attempt.hint } : {}) });
   }
-  const reasons = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
+  const reasons = skipped.map((s) => `${s.backend}: ${s.reason}${s.hint ? ` (to fix: ${s.hint})` : ''}`).join('; ');
   throw new DltsError('DLTS_BACKEND', `initBackend: no backend could start (${reasons}). Received: preference=${JSON.stringify(requested)}`);
 }
 
@@ -89,20 +97,37 @@ export function backendInfo(): BackendInfo | undefined {
   return current;
 }
 
+/**
+ * What the report line says about skipped backends: why `native` was not used and how to get it
+ * (dlts's fast path), and any other backend that is installed but failed. A tfjs-node that is
+ * simply not installed is not worth a mention.
+ */
+function skippedNote(skipped: BackendInfo['skipped']): string {
+  const notes: string[] = [];
+  for (const s of skipped) {
+    if (s.backend === 'native') notes.push(`native backend unavailable (${s.reason}); for much faster training: ${s.hint ?? NATIVE_INSTALL}`);
+    else if (!/^(\S+ is not installed(, )?)+$/.test(s.reason)) notes.push(`skipped ${s.backend}: ${s.reason}`);
+  }
+  return notes.length > 0 ? `; ${notes.join('; ')}` : '';
+}
+
 function parsePreference(value: string, where: string): BackendPreference {
   const v = value.toLowerCase();
-  if (v === 'auto' || v === 'tensorflow' || v === 'wasm' || v === 'cpu') return v;
+  if (v === 'auto' || v === 'native' || v === 'tensorflow' || v === 'wasm' || v === 'cpu') return v;
   if (v === 'node' || v === 'tfjs-node') return 'tensorflow';
+  if (v === 'onednn' || v === 'backend-native') return 'native';
   throw new DltsError(
     'DLTS_BACKEND',
-    `${where}: backend must be one of 'auto', 'tensorflow', 'wasm', 'cpu'. Received: ${JSON.stringify(value)}`,
+    `${where}: backend must be one of 'auto', 'native', 'tensorflow', 'wasm', 'cpu'. Received: ${JSON.stringify(value)}`,
   );
 }
 
-type Attempt = { ok: true; provider: string; detail: string } | { ok: false; reason: string };
+type Attempt = { ok: true; provider: string; detail: string } | { ok: false; reason: string; hint?: string };
 
 async function tryBackend(name: BackendName): Promise<Attempt> {
   switch (name) {
+    case 'native':
+      return tryNative();
     case 'tensorflow':
       return tryTensorflow();
     case 'wasm':
@@ -110,6 +135,21 @@ async function tryBackend(name: BackendName): Promise<Attempt> {
     case 'cpu':
       return tryCpu();
   }
+}
+
+async function tryNative(): Promise<Attempt> {
+  let mod: NativeModule;
+  try {
+    // Optional: loaded only when the user installed @dlts/backend-native.
+    mod = (await import(/* @vite-ignore */ NATIVE_PACKAGE)) as NativeModule;
+  } catch (error) {
+    const reason = isNotFound(error, NATIVE_PACKAGE) ? `${NATIVE_PACKAGE} is not installed` : `${NATIVE_PACKAGE} failed to load (${short(error)})`;
+    return { ok: false, reason, hint: NATIVE_INSTALL };
+  }
+  const status = mod.registerNativeBackend();
+  if (!status.available) return { ok: false, reason: status.reason ?? 'its addon did not load', hint: status.hint ?? NATIVE_INSTALL };
+  if (!(await activate('native'))) return { ok: false, reason: 'the native backend did not start' };
+  return { ok: true, provider: NATIVE_PACKAGE, detail: `oneDNN ${status.onednn}, ${status.threads} threads${status.isa ? `, ${status.isa}` : ''}` };
 }
 
 async function tryTensorflow(): Promise<Attempt> {
