@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkBoolean, checkNumber } from '../losses/validate';
+import { runFused } from './fused';
 import { Optimizer, knownOptions, type OptimizerOptions, type StepItem } from './optimizer';
 
 /** Options of `adam`. */
@@ -50,7 +51,14 @@ export class Adam extends Optimizer {
   }
 
   protected applyStep(items: StepItem[], _lr: tf.Scalar, lrValue: number, step: number): void {
-    const alpha = tf.scalar((lrValue * Math.sqrt(1 - this.beta2 ** step)) / (1 - this.beta1 ** step));
+    const alphaValue = (lrValue * Math.sqrt(1 - this.beta2 ** step)) / (1 - this.beta1 ** step);
+    const attrs = { alpha: alphaValue, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+    items = items.filter(
+      ({ variable, gradient, slots }) =>
+        !runFused('DltsApplyAdam', { variable, gradient, m: slots[0], v: slots[1], vhat: this.amsgrad ? slots[2] : undefined }, attrs, [variable, ...slots]),
+    );
+    if (items.length === 0) return;
+    const alpha = tf.scalar(alphaValue);
     const oneMinusBeta1 = this.constant(1 - this.beta1);
     const oneMinusBeta2 = this.constant(1 - this.beta2);
     const epsilon = this.constant(this.epsilon);

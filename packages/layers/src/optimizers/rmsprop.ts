@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkBoolean, checkNumber } from '../losses/validate';
+import { runFused } from './fused';
 import { Optimizer, knownOptions, type OptimizerOptions, type StepItem } from './optimizer';
 
 /** Options of `rmsprop`. */
@@ -53,7 +54,14 @@ export class RMSprop extends Optimizer {
     this.centered = centered;
   }
 
-  protected applyStep(items: StepItem[], lr: tf.Scalar): void {
+  protected applyStep(items: StepItem[], lr: tf.Scalar, lrValue: number): void {
+    const attrs = { learningRate: lrValue, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon };
+    items = items.filter(({ variable, gradient, slots }) => {
+      const momentum = this.momentum > 0 ? slots[1] : undefined;
+      const averageGradient = this.centered ? slots[this.momentum > 0 ? 2 : 1] : undefined;
+      return !runFused('DltsApplyRMSprop', { variable, gradient, velocity: slots[0], momentum, averageGradient }, attrs, [variable, ...slots]);
+    });
+    if (items.length === 0) return;
     const rho = this.constant(this.rho);
     const oneMinusRho = this.constant(1 - this.rho);
     const epsilon = this.constant(this.epsilon);

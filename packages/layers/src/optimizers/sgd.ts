@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkBoolean, checkNumber } from '../losses/validate';
+import { runFused } from './fused';
 import { Optimizer, knownOptions, type OptimizerOptions, type StepItem } from './optimizer';
 
 /** Options of `sgd`. */
@@ -37,7 +38,13 @@ export class SGD extends Optimizer {
     this.nesterov = checkBoolean('sgd', 'nesterov', 'nesterov', o.nesterov ?? false);
   }
 
-  protected applyStep(items: StepItem[], lr: tf.Scalar): void {
+  protected applyStep(items: StepItem[], lr: tf.Scalar, lrValue: number): void {
+    const attrs = { learningRate: lrValue, momentum: this.momentum, nesterov: this.nesterov };
+    items = items.filter(
+      ({ variable, gradient, slots }) =>
+        !runFused('DltsApplySGD', { variable, gradient, momentum: this.momentum > 0 ? slots[0] : undefined }, attrs, [variable, ...slots]),
+    );
+    if (items.length === 0) return;
     const momentum = this.momentum === 0 ? null : this.constant(this.momentum);
     for (const { variable, gradient, slots } of items) {
       const step = tf.mul(gradient, lr);
