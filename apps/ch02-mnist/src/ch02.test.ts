@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { sharedData } from '@dlts/testing';
+import { sharedData, suiteBackend } from '@dlts/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCh02Args } from './args';
 
@@ -24,7 +24,7 @@ describe('ch02-mnist app', () => {
   it('runs offline with an empty cache on the embedded sample and writes --json and --plots', async () => {
     const json = join(dir, 'offline.json');
     const plots = join(dir, 'plots');
-    const { stdout, stderr } = await app(['--limit', '300', '--epochs', '1', '--seed', '1', '--json', json, '--offline', '--backend', 'wasm', '--plots', plots]);
+    const { stdout, stderr } = await app(['--limit', '300', '--epochs', '1', '--seed', '1', '--json', json, '--offline', '--backend', suiteBackend(), '--plots', plots]);
     expect(stderr + stdout).toContain('MNIST is not in any cache');
     expect(stdout).toContain('Data: the embedded Fashion-MNIST sample');
     expect(stdout).toContain('[1] 300  28  28');
@@ -32,7 +32,7 @@ describe('ch02-mnist app', () => {
     expect(stdout).toMatch(/loss +accuracy/);
     const result = JSON.parse(readFileSync(json, 'utf8'));
     expect(result.dataset).toBe('fashion-mnist-sample');
-    expect(result.backend).toBe('wasm');
+    expect(result.backend).toBe(suiteBackend());
     expect(result.params).toMatchObject({ epochs: 1, steps: 3, batchSize: 128 });
     expect(Object.keys(result.history)).toEqual(['loss', 'accuracy']);
     expect(result.test.accuracy).toBeGreaterThan(0);

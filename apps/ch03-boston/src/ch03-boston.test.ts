@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { sharedData } from '@dlts/testing';
+import { sharedData, suiteBackend } from '@dlts/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseBostonArgs } from './args';
 
@@ -24,7 +24,7 @@ describe('ch03-boston app', () => {
   it('runs the course\'s steps on the real data, briefly, and writes --json', async () => {
     const data = dirname(sharedData('boston_housing.npz'));
     const json = join(dir, 'boston.json');
-    const { stdout } = await app(['--data-dir', data, '--limit', '40', '--epochs', '2', '--history-epochs', '3', '--final-epochs', '2', '--seed', '1', '--backend', 'wasm', '--json', json, '--plots', join(dir, 'plots')]);
+    const { stdout } = await app(['--data-dir', data, '--limit', '40', '--epochs', '2', '--history-epochs', '3', '--final-epochs', '2', '--seed', '1', '--backend', suiteBackend(), '--json', json, '--plots', join(dir, 'plots')]);
     expect(existsSync(join(dir, 'plots', 'average_mae_line.png'))).toBe(true);
     expect(existsSync(join(dir, 'plots', 'average_mae_smooth.png'))).toBe(true);
     expect(stdout).toContain(`Data: boston_housing from ${join(data, 'boston_housing.npz')}`);
@@ -37,7 +37,7 @@ describe('ch03-boston app', () => {
     expect(stdout).toMatch(/> mean\(all_scores\)\n\[1\] \d/);
     expect(stdout).toMatch(/> result\n +loss +mae \n/);
     const result = JSON.parse(readFileSync(json, 'utf8'));
-    expect(result).toMatchObject({ dataset: 'boston_housing', backend: 'wasm', params: { epochs: 2, batchSize: 1, k: 4, train: 40, test: 40 } });
+    expect(result).toMatchObject({ dataset: 'boston_housing', backend: suiteBackend(), params: { epochs: 2, batchSize: 1, k: 4, train: 40, test: 40 } });
     expect(result.kfold.mae).toHaveLength(4);
     expect(result.kfold.validationSizes).toEqual([10, 10, 10, 10]);
     expect(result.kfold.mean).toBeCloseTo(result.kfold.mae.reduce((a: number, b: number) => a + b, 0) / 4, 10);

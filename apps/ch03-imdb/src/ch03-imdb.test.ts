@@ -3,7 +3,7 @@ import { existsSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { sharedData } from '@dlts/testing';
+import { sharedData, suiteBackend } from '@dlts/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseImdbArgs } from './args';
 
@@ -28,7 +28,7 @@ describe('ch03-imdb app', () => {
     copyFileSync(sharedData('fixtures', 'imdb_p4.npz'), join(data, 'imdb.npz'));
     copyFileSync(sharedData('fixtures', 'word_index.json'), join(data, 'imdb_word_index.json'));
     const json = join(dir, 'imdb.json');
-    const { stdout } = await app(['--data-dir', data, '--limit', '60', '--epochs', '2', '--final-epochs', '1', '--seed', '1', '--backend', 'wasm', '--json', json, '--plots', join(dir, 'plots')]);
+    const { stdout } = await app(['--data-dir', data, '--limit', '60', '--epochs', '2', '--final-epochs', '1', '--seed', '1', '--backend', suiteBackend(), '--json', json, '--plots', join(dir, 'plots')]);
     expect(existsSync(join(dir, 'plots', 'history.png'))).toBe(true);
     expect(stdout).toContain(`Data: imdb from ${join(data, 'imdb.npz')}`);
     // The first review of the fixture after Keras's shuffle (seed 113), as imdb_expected.json.
@@ -41,7 +41,7 @@ describe('ch03-imdb app', () => {
     expect(stdout).toMatch(/> results\n +loss +accuracy \n/);
     expect(stdout).toMatch(/> model %>% predict\(x_test\[1:10,\]\)\n +\[,1\]\n \[1,\] 0\.\d+/);
     const result = JSON.parse(readFileSync(json, 'utf8'));
-    expect(result).toMatchObject({ dataset: 'imdb', backend: 'wasm', params: { epochs: 2, validation: 24, train: 60, test: 60, numWords: 10000, batchSize: 512 } });
+    expect(result).toMatchObject({ dataset: 'imdb', backend: suiteBackend(), params: { epochs: 2, validation: 24, train: 60, test: 60, numWords: 10000, batchSize: 512 } });
     expect(Object.keys(result.history)).toEqual(['loss', 'accuracy', 'val_loss', 'val_accuracy']);
     expect(result.history.loss).toHaveLength(2);
     expect(result.plots.history.history).toEqual(result.history);

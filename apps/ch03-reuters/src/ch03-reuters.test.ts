@@ -3,7 +3,7 @@ import { existsSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { sharedData } from '@dlts/testing';
+import { sharedData, suiteBackend } from '@dlts/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseReutersArgs } from './args';
 
@@ -28,7 +28,7 @@ describe('ch03-reuters app', () => {
     copyFileSync(sharedData('fixtures', 'reuters_py2.npz'), join(data, 'reuters.npz'));
     copyFileSync(sharedData('fixtures', 'word_index.json'), join(data, 'reuters_word_index.json'));
     const json = join(dir, 'reuters.json');
-    const { stdout } = await app(['--data-dir', data, '--epochs', '2', '--final-epochs', '1', '--seed', '1', '--backend', 'wasm', '--json', json, '--plots', join(dir, 'plots')]);
+    const { stdout } = await app(['--data-dir', data, '--epochs', '2', '--final-epochs', '1', '--seed', '1', '--backend', suiteBackend(), '--json', json, '--plots', join(dir, 'plots')]);
     expect(existsSync(join(dir, 'plots', 'history.png'))).toBe(true);
     expect(stdout).toContain(`Data: reuters from ${join(data, 'reuters.npz')}`);
     expect(stdout).toContain('> length(train_data)\n[1] 120');
@@ -44,7 +44,7 @@ describe('ch03-reuters app', () => {
     expect(stdout).toMatch(/> which\.max\(predictions\[1,\]\)\n\[1\] \d+/);
     expect(stdout).toMatch(/validation accuracy after 2 epochs: /);
     const result = JSON.parse(readFileSync(json, 'utf8'));
-    expect(result).toMatchObject({ dataset: 'reuters', backend: 'wasm', params: { epochs: 2, validation: 13, train: 120, test: 30 } });
+    expect(result).toMatchObject({ dataset: 'reuters', backend: suiteBackend(), params: { epochs: 2, validation: 13, train: 120, test: 30 } });
     expect(Object.keys(result.history)).toEqual(['loss', 'accuracy', 'val_loss', 'val_accuracy']);
     expect(result.plots.history.history).toEqual(result.history);
     expect(result.prediction.sum).toBeCloseTo(1, 5);

@@ -13,6 +13,7 @@ import { setSeed, tf } from '@dlts/tensors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseActivationsArgs, type ActivationsOptions } from './args';
 import { runActivations } from './chapter';
+import { suiteBackend } from '@dlts/testing';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'ch04-act-'));
@@ -48,7 +49,7 @@ describe('ch04-activations app', () => {
     const lines: string[] = [];
     const out = join(dir, 'pictures');
     const json = join(dir, 'result.json');
-    const options = { ...(parseActivationsArgs(['--model', modelPath, '--synthetic', '--out', out, '--json', json]) as ActivationsOptions), backend: 'wasm' as const };
+    const options = { ...(parseActivationsArgs(['--model', modelPath, '--synthetic', '--out', out, '--json', json]) as ActivationsOptions), backend: suiteBackend() };
     const before = tf.memory().numTensors;
     const result = await runActivations(options, (l) => lines.push(l));
     expect(tf.memory().numTensors).toBe(before);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { writeSyntheticImages } from '@dlts/image';
-import { sharedCourse } from '@dlts/testing';
+import { sharedCourse, suiteBackend } from '@dlts/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCatsDogsArgs } from './args';
 
@@ -38,7 +38,7 @@ function courseTable(first: string): string {
   return table.join('\n');
 }
 
-const train = ['--base-dir', base, '--epochs', '1', '--steps-per-epoch', '2', '--validation-steps', '1', '--batch-size', '3', '--backend', 'wasm', '--seed', '1'];
+const train = ['--base-dir', base, '--epochs', '1', '--steps-per-epoch', '2', '--validation-steps', '1', '--batch-size', '3', '--backend', suiteBackend(), '--seed', '1'];
 
 describe('ch04-cats-dogs app, every subcommand on generated images', () => {
   it('prepare --synthetic writes the course layout and prints the course counts', async () => {
@@ -83,13 +83,13 @@ describe('ch04-cats-dogs app, every subcommand on generated images', () => {
     expect(stdout).toContain(courseTable('conv2d_7'));
     expect(existsSync(join(dir, 'model2', 'weights.bin'))).toBe(true);
     const json = join(dir, 'evaluate.json');
-    const evaluated = await app(['evaluate', '--base-dir', base, '--model', join(dir, 'model2'), '--steps', '2', '--batch-size', '3', '--backend', 'wasm', '--json', json]);
+    const evaluated = await app(['evaluate', '--base-dir', base, '--model', join(dir, 'model2'), '--steps', '2', '--batch-size', '3', '--backend', suiteBackend(), '--json', json]);
     expect(evaluated.stdout).toMatch(/> model %>% evaluate_generator\(test_generator, steps = 2\)\n +loss +acc \n/);
     const result = JSON.parse(readFileSync(json, 'utf8'));
     expect(result.test.accuracy).toBeGreaterThanOrEqual(0);
     expect(result.test.accuracy).toBeLessThanOrEqual(1);
     // The course's .h5 from `scratch` reads back too.
-    const h5 = await app(['evaluate', '--base-dir', base, '--model', join(dir, 'cats_and_dogs_small_1.h5'), '--steps', '1', '--batch-size', '3', '--backend', 'wasm']);
+    const h5 = await app(['evaluate', '--base-dir', base, '--model', join(dir, 'cats_and_dogs_small_1.h5'), '--steps', '1', '--batch-size', '3', '--backend', suiteBackend()]);
     expect(h5.stdout).toContain(`Loaded ${join(dir, 'cats_and_dogs_small_1.h5')}`);
   }, 240_000);
 

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { sharedCourse, sharedData } from '@dlts/testing';
+import { sharedCourse, sharedData, suiteBackend } from '@dlts/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCh04MnistArgs } from './args';
 
@@ -49,12 +49,12 @@ describe('ch04-mnist-convnet app', () => {
       copyFileSync(sharedData('mnist', from), join(data, to));
     }
     const json = join(dir, 'result.json');
-    const { stdout } = await app(['--data-dir', data, '--limit', '600', '--epochs', '1', '--seed', '1', '--json', json, '--backend', 'wasm']);
+    const { stdout } = await app(['--data-dir', data, '--limit', '600', '--epochs', '1', '--seed', '1', '--json', json, '--backend', suiteBackend()]);
     for (const total of ['55,744', '93,322', '2,038,922']) expect(stdout).toContain(courseTable(total));
     expect(stdout).toContain('> dim(train_images)\n[1] 600  28  28   1');
     expect(stdout).toMatch(/> results\n +loss +accuracy \n/);
     const result = JSON.parse(readFileSync(json, 'utf8'));
-    expect(result).toMatchObject({ dataset: 'mnist', backend: 'wasm', summaries: { convBase: 55744, convnet: 93322, noPooling: 2038922 } });
+    expect(result).toMatchObject({ dataset: 'mnist', backend: suiteBackend(), summaries: { convBase: 55744, convnet: 93322, noPooling: 2038922 } });
     expect(result.params).toMatchObject({ epochs: 1, steps: 10, batchSize: 64 });
     expect(Object.keys(result.history)).toEqual(['loss', 'accuracy']);
     expect(result.test.accuracy).toBeGreaterThan(0.3);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadModelHdf5, type Model } from '@dlts/layers';
 import { tf } from '@dlts/tensors';
-import { sharedData } from '@dlts/testing';
+import { sharedData, suiteBackend } from '@dlts/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVgg16Args, type Vgg16Options } from './args';
 import { FILES, runVgg16 } from './commands';
@@ -27,7 +27,7 @@ function options(command: Vgg16Options['command'], extra: Partial<Vgg16Options> 
     weights,
     out: join(dir, 'out'),
     plots: join(dir, 'plots'),
-    backend: 'wasm',
+    backend: suiteBackend(),
     seed: 1,
     ...extra,
   };
@@ -80,7 +80,7 @@ describe('ch04-vgg16 app', () => {
     const before = tf.memory().numTensors;
     const { stdout } = await run(
       'npx',
-      ['tsx', '--conditions=@dlts/source', 'src/main.ts', 'evaluate', '--synthetic', '4', '--image-size', '32', '--batch-size', '2', '--validation-steps', '2', '--out', join(dir, 'out'), '--backend', 'wasm'],
+      ['tsx', '--conditions=@dlts/source', 'src/main.ts', 'evaluate', '--synthetic', '4', '--image-size', '32', '--batch-size', '2', '--validation-steps', '2', '--out', join(dir, 'out'), '--backend', suiteBackend()],
       { cwd: new URL('..', import.meta.url).pathname, timeout: 240_000 },
     );
     expect(stdout).toContain('> model %>% evaluate_generator(test_generator, steps = 2)');

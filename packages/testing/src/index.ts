@@ -5,3 +5,4 @@
 export { repoRoot, sharedData, sharedCourse, DEBIAN_FASHION_MNIST } from './fixtures';
 export { expectTensorsClose } from './close';
 export type { Tolerance } from './close';
+export { suiteBackend } from './backend';

@@ -1,9 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '../backend';
+import { initBackend, type BackendName } from '../backend';
 
 describe('wasm OneHot', () => {
   it('honours dtype (the stock wasm kernel writes int32 bits into float32)', async () => {
+    // The suite may run on another backend (DLTS_BACKEND, which overrides initBackend's
+    // argument); this kernel is wasm's.
+    const suiteBackend = tf.getBackend();
+    const env = process.env.DLTS_BACKEND;
+    delete process.env.DLTS_BACKEND;
+    await initBackend('wasm', { log: false });
     expect(tf.getBackend()).toBe('wasm');
     const idx = tf.tensor1d([2, 0, 5, -1], 'int32');
     const before = tf.memory().numTensors;
@@ -29,5 +35,7 @@ describe('wasm OneHot', () => {
     await initBackend('wasm', { log: false });
     expect(wasm).toEqual(cpu);
     tf.dispose([idx, idx2]);
+    if (env !== undefined) process.env.DLTS_BACKEND = env;
+    await initBackend(suiteBackend as BackendName, { log: false });
   });
 });
