@@ -9,7 +9,7 @@ export interface Ch02Options {
   dataset: 'mnist' | 'fashion-mnist';
   /** An .npz file or a folder with the four IDX files. */
   dataDir?: string;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: 'auto' | 'native' | 'tensorflow' | 'wasm' | 'cpu';
   seed?: number;
   /** Write `{dataset, backend, params, history, test}` here. */
   json?: string;
@@ -28,7 +28,7 @@ Chapter 2 of the course: a dense network (784-512-10) learns handwritten digits.
   --limit N            train on the first N images (and test on N/6) for a quick run
   --dataset NAME       mnist (default) or fashion-mnist
   --data-dir PATH      an .npz file or a folder with the four IDX files
-  --backend NAME       auto (default), tensorflow, wasm or cpu
+  --backend NAME       auto (default), native, tensorflow, wasm or cpu
   --seed N             seed weights, shuffling and dropout for a repeatable run
   --json FILE          write {dataset, backend, params, history, test} to FILE
   --offline            never download; fall back to the embedded Fashion-MNIST sample
@@ -65,7 +65,7 @@ export function parseCh02Args(argv: string[]): Ch02Options | 'help' {
   const dataset = values.dataset ?? 'mnist';
   if (dataset !== 'mnist' && dataset !== 'fashion-mnist') throw new Error(`--dataset must be mnist or fashion-mnist. Received: ${dataset}`);
   const backend = values.backend ?? 'auto';
-  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, tensorflow, wasm or cpu. Received: ${backend}`);
+  if (!['auto', 'native', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, native, tensorflow, wasm or cpu. Received: ${backend}`);
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);

@@ -18,7 +18,7 @@ export interface BostonAppOptions {
   limit?: number;
   /** The folder holding `boston_housing.npz` (Keras's layout). */
   dataDir?: string;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: 'auto' | 'native' | 'tensorflow' | 'wasm' | 'cpu';
   seed?: number;
   /** Write the results (fold MAEs, histories, final test MAE) here. */
   json?: string;
@@ -40,7 +40,7 @@ mse loss, mae metric) with 4-fold cross-validation, then train the final model.
   --limit N            use the first N training samples (and at most N test samples)
   --data-dir DIR       the folder holding boston_housing.npz;
                        default: the dlts cache, the Keras cache, else a download
-  --backend NAME       auto (default), tensorflow, wasm or cpu
+  --backend NAME       auto (default), native, tensorflow, wasm or cpu
   --seed N             seed weights, shuffling and the folds for a repeatable run
   --json FILE          write {dataset, backend, params, kfold: {mae, mean}, histories, test: {loss, mae}, plots} to FILE
   --plots DIR          write the course's plots as PNG files to DIR
@@ -69,7 +69,7 @@ export function parseBostonArgs(argv: string[]): BostonAppOptions | 'help' {
   });
   if (values.help) return 'help';
   const backend = values.backend ?? 'auto';
-  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, tensorflow, wasm or cpu. Received: ${backend}`);
+  if (!['auto', 'native', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, native, tensorflow, wasm or cpu. Received: ${backend}`);
   const k = positive('k', values.k) ?? 4;
   if (k < 2) throw new Error(`--k must be at least 2. Received: ${k}`);
   const limit = positive('limit', values.limit);

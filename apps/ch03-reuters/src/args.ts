@@ -10,7 +10,7 @@ export interface ReutersAppOptions {
   limit?: number;
   /** A folder holding `reuters.npz` (and optionally `reuters_word_index.json`), in Keras's layout. */
   dataDir?: string;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: 'auto' | 'native' | 'tensorflow' | 'wasm' | 'cpu';
   seed?: number;
   /** Write the results (and the history to plot) here. */
   json?: string;
@@ -29,7 +29,7 @@ dense 64-64-46 softmax).
   --limit N            use the first N training and N test newswires for a quick run
   --data-dir DIR       a folder with reuters.npz (and reuters_word_index.json) in Keras's layout;
                        default: the dlts cache, the Keras cache, else a download
-  --backend NAME       auto (default), tensorflow, wasm or cpu
+  --backend NAME       auto (default), native, tensorflow, wasm or cpu
   --seed N             seed weights, shuffling and the random baseline for a repeatable run
   --json FILE          write {dataset, backend, params, history, test, baseline, sparse, bottleneck, plots} to FILE
   --plots DIR          write the course's plots as PNG files to DIR
@@ -54,7 +54,7 @@ export function parseReutersArgs(argv: string[]): ReutersAppOptions | 'help' {
   });
   if (values.help) return 'help';
   const backend = values.backend ?? 'auto';
-  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, tensorflow, wasm or cpu. Received: ${backend}`);
+  if (!['auto', 'native', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, native, tensorflow, wasm or cpu. Received: ${backend}`);
   const limit = positive('limit', values.limit);
   if (limit !== undefined && limit < 2) throw new Error(`--limit must be at least 2 (training and validation both need newswires). Received: ${limit}`);
   return {

@@ -9,7 +9,7 @@ export interface CatsDogsOptions {
   command: Command;
   /** The small dataset (`train/`, `validation/`, `test/`). */
   baseDir: string;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: 'auto' | 'native' | 'tensorflow' | 'wasm' | 'cpu';
   seed?: number;
   json?: string;
   /** Generate N synthetic training images per class (N/2 validation and test) instead of photos. */
@@ -71,7 +71,7 @@ Flags
   --plot FILE            the history plot (scratch, augment) or the grid (augment-preview)
   --index N              augment-preview: the N-th training cat (default 10, as the course)
   --steps N              evaluate: test batches (default 50, as the course)
-  --backend NAME         auto (default), tensorflow, wasm or cpu
+  --backend NAME         auto (default), native, tensorflow, wasm or cpu
   --seed N               seed weights, shuffling and augmentation
   --json FILE            write the results (history, test loss/accuracy, paths) to FILE
   --help                 this text`;
@@ -118,7 +118,7 @@ export function parseCatsDogsArgs(argv: string[]): CatsDogsOptions | 'help' {
     return n;
   };
   const backend = values.backend ?? 'auto';
-  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, tensorflow, wasm or cpu. Received: ${backend}`);
+  if (!['auto', 'native', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, native, tensorflow, wasm or cpu. Received: ${backend}`);
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);

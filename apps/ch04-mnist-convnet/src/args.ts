@@ -9,7 +9,7 @@ export interface Ch04MnistOptions {
   dataset: 'mnist' | 'fashion-mnist';
   /** An .npz file or a folder with the four IDX files. */
   dataDir?: string;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: 'auto' | 'native' | 'tensorflow' | 'wasm' | 'cpu';
   seed?: number;
   /** Write `{dataset, data, backend, params, summaries, history, test}` here. */
   json?: string;
@@ -32,7 +32,7 @@ summary of the same network without pooling (2,038,922 parameters).
   --limit N            train on the first N images (and test on N/6) for a quick run
   --dataset NAME       mnist (default) or fashion-mnist (Debian: apt-get install dataset-fashion-mnist)
   --data-dir PATH      an .npz file or a folder with the four IDX files
-  --backend NAME       auto (default), tensorflow, wasm or cpu
+  --backend NAME       auto (default), native, tensorflow, wasm or cpu
   --seed N             seed weights and shuffling for a repeatable run
   --json FILE          write {dataset, backend, params, summaries, history, test: {loss, accuracy}} to FILE
   --plot FILE          draw the training history to FILE (.png, .svg or .html)
@@ -70,7 +70,7 @@ export function parseCh04MnistArgs(argv: string[]): Ch04MnistOptions | 'help' {
   const dataset = values.dataset ?? 'mnist';
   if (dataset !== 'mnist' && dataset !== 'fashion-mnist') throw new Error(`--dataset must be mnist or fashion-mnist. Received: ${dataset}`);
   const backend = values.backend ?? 'auto';
-  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, tensorflow, wasm or cpu. Received: ${backend}`);
+  if (!['auto', 'native', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, native, tensorflow, wasm or cpu. Received: ${backend}`);
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
