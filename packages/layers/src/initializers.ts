@@ -14,7 +14,16 @@ export interface Initializer {
   getConfig(): Record<string, unknown>;
 }
 
-/** Keras's fan computation: dense `[in, out]`; conv `[kh, kw, in, out]` multiplies by the receptive field. */
+/**
+ * Keras's fan computation: dense `[in, out]`; conv `[kh, kw, in, out]` multiplies by the receptive field.
+ *
+ * @example
+ * ```ts
+ * import { computeFans } from '@dlts/layers';
+ * computeFans([784, 512]); // { fanIn: 784, fanOut: 512 }
+ * computeFans([3, 3, 32, 64]); // { fanIn: 288, fanOut: 576 }: a 3x3 kernel from 32 to 64 channels
+ * ```
+ */
 export function computeFans(shape: number[]): { fanIn: number; fanOut: number } {
   if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
   if (shape.length === 1) return { fanIn: shape[0], fanOut: shape[0] };
@@ -75,27 +84,78 @@ export function varianceScaling(options: VarianceScalingOptions = {}, className 
   };
 }
 
-/** Glorot (Xavier) uniform, Keras's default kernel initializer: U(-l, l), l = sqrt(6 / (fanIn + fanOut)). */
+/**
+ * Glorot (Xavier) uniform, Keras's default kernel initializer: U(-l, l), l = sqrt(6 / (fanIn + fanOut)).
+ *
+ * @example
+ * ```ts
+ * import { dense, glorotUniform } from '@dlts/layers';
+ * dense({ units: 64, kernelInitializer: glorotUniform({ seed: 42 }) });
+ * const w = glorotUniform().apply([784, 64]); // values in [-l, l], l = sqrt(6 / (784 + 64)) = 0.084
+ * ```
+ */
 export function glorotUniform(options: { seed?: number } = {}): Initializer {
   return withConfig(varianceScaling({ scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: options.seed }, 'GlorotUniform'), options);
 }
-/** Glorot normal: truncated normal with stddev sqrt(2 / (fanIn + fanOut)). */
+/**
+ * Glorot normal: truncated normal with stddev sqrt(2 / (fanIn + fanOut)).
+ *
+ * @example
+ * ```ts
+ * import { dense, glorotNormal } from '@dlts/layers';
+ * dense({ units: 64, kernelInitializer: glorotNormal() });
+ * const w = glorotNormal({ seed: 1 }).apply([784, 64]); // stddev about sqrt(2 / (784 + 64))
+ * ```
+ */
 export function glorotNormal(options: { seed?: number } = {}): Initializer {
   return withConfig(varianceScaling({ scale: 1, mode: 'fan_avg', distribution: 'truncated_normal', seed: options.seed }, 'GlorotNormal'), options);
 }
-/** He normal: truncated normal with stddev sqrt(2 / fanIn). */
+/**
+ * He normal: truncated normal with stddev sqrt(2 / fanIn).
+ *
+ * @example
+ * ```ts
+ * import { conv2d, heNormal } from '@dlts/layers';
+ * conv2d({ filters: 32, kernelSize: 3, activation: 'relu', kernelInitializer: heNormal() });
+ * ```
+ */
 export function heNormal(options: { seed?: number } = {}): Initializer {
   return withConfig(varianceScaling({ scale: 2, mode: 'fan_in', distribution: 'truncated_normal', seed: options.seed }, 'HeNormal'), options);
 }
-/** He uniform: U(-l, l), l = sqrt(6 / fanIn). */
+/**
+ * He uniform: U(-l, l), l = sqrt(6 / fanIn).
+ *
+ * @example
+ * ```ts
+ * import { dense, heUniform } from '@dlts/layers';
+ * dense({ units: 128, activation: 'relu', kernelInitializer: heUniform({ seed: 7 }) });
+ * ```
+ */
 export function heUniform(options: { seed?: number } = {}): Initializer {
   return withConfig(varianceScaling({ scale: 2, mode: 'fan_in', distribution: 'uniform', seed: options.seed }, 'HeUniform'), options);
 }
-/** LeCun normal: truncated normal with stddev sqrt(1 / fanIn). */
+/**
+ * LeCun normal: truncated normal with stddev sqrt(1 / fanIn).
+ *
+ * @example
+ * ```ts
+ * import { dense, lecunNormal } from '@dlts/layers';
+ * dense({ units: 64, activation: 'selu', kernelInitializer: lecunNormal() });
+ * ```
+ */
 export function lecunNormal(options: { seed?: number } = {}): Initializer {
   return withConfig(varianceScaling({ scale: 1, mode: 'fan_in', distribution: 'truncated_normal', seed: options.seed }, 'LecunNormal'), options);
 }
-/** LeCun uniform: U(-l, l), l = sqrt(3 / fanIn). */
+/**
+ * LeCun uniform: U(-l, l), l = sqrt(3 / fanIn).
+ *
+ * @example
+ * ```ts
+ * import { dense, lecunUniform } from '@dlts/layers';
+ * dense({ units: 64, kernelInitializer: lecunUniform() });
+ * const w = lecunUniform().apply([300, 64]); // values in [-0.1, 0.1]: l = sqrt(3 / 300)
+ * ```
+ */
 export function lecunUniform(options: { seed?: number } = {}): Initializer {
   return withConfig(varianceScaling({ scale: 1, mode: 'fan_in', distribution: 'uniform', seed: options.seed }, 'LecunUniform'), options);
 }
@@ -104,20 +164,55 @@ function withConfig(init: Initializer, options: { seed?: number }): Initializer 
   return { ...init, getConfig: () => ({ seed: options.seed ?? null }) };
 }
 
-/** All zeros (Keras's default bias initializer). */
+/**
+ * All zeros (Keras's default bias initializer).
+ *
+ * @example
+ * ```ts
+ * import { dense, zeros } from '@dlts/layers';
+ * dense({ units: 10, biasInitializer: zeros() }); // the default bias initializer, also 'zeros'
+ * zeros().apply([2, 3]).print(); // [[0, 0, 0], [0, 0, 0]]
+ * ```
+ */
 export function zeros(): Initializer {
   return { className: 'Zeros', apply: (shape, dtype = 'float32') => tf.zeros(shape, dtype), getConfig: () => ({}) };
 }
-/** All ones. */
+/**
+ * All ones.
+ *
+ * @example
+ * ```ts
+ * import { batchNormalization, ones } from '@dlts/layers';
+ * batchNormalization({ gammaInitializer: ones() }); // the default, also 'ones'
+ * ones().apply([3]).print(); // [1, 1, 1]
+ * ```
+ */
 export function ones(): Initializer {
   return { className: 'Ones', apply: (shape, dtype = 'float32') => tf.ones(shape, dtype), getConfig: () => ({}) };
 }
-/** A constant value. */
+/**
+ * A constant value.
+ *
+ * @example
+ * ```ts
+ * import { constant, dense } from '@dlts/layers';
+ * dense({ units: 10, biasInitializer: constant({ value: 0.1 }) });
+ * constant({ value: 0.1 }).apply([2]).print(); // [0.1, 0.1]
+ * ```
+ */
 export function constant(options: { value?: number } = {}): Initializer {
   const value = options.value ?? 0;
   return { className: 'Constant', apply: (shape, dtype = 'float32') => tf.fill(shape, value, dtype), getConfig: () => ({ value }) };
 }
-/** Normal N(mean, stddev), Keras defaults mean 0, stddev 0.05. */
+/**
+ * Normal N(mean, stddev), Keras defaults mean 0, stddev 0.05.
+ *
+ * @example
+ * ```ts
+ * import { dense, randomNormal } from '@dlts/layers';
+ * dense({ units: 64, kernelInitializer: randomNormal({ stddev: 0.01, seed: 42 }) });
+ * ```
+ */
 export function randomNormal(options: { mean?: number; stddev?: number; seed?: number } = {}): Initializer {
   const mean = options.mean ?? 0;
   const stddev = options.stddev ?? 0.05;
@@ -127,7 +222,15 @@ export function randomNormal(options: { mean?: number; stddev?: number; seed?: n
     getConfig: () => ({ mean, stddev, seed: options.seed ?? null }),
   };
 }
-/** Uniform U(minval, maxval), Keras defaults -0.05, 0.05. */
+/**
+ * Uniform U(minval, maxval), Keras defaults -0.05, 0.05.
+ *
+ * @example
+ * ```ts
+ * import { embedding, randomUniform } from '@dlts/layers';
+ * embedding({ inputDim: 10000, outputDim: 8, embeddingsInitializer: randomUniform({ minval: -0.1, maxval: 0.1 }) });
+ * ```
+ */
 export function randomUniform(options: { minval?: number; maxval?: number; seed?: number } = {}): Initializer {
   const minval = options.minval ?? -0.05;
   const maxval = options.maxval ?? 0.05;
@@ -137,7 +240,15 @@ export function randomUniform(options: { minval?: number; maxval?: number; seed?
     getConfig: () => ({ minval, maxval, seed: options.seed ?? null }),
   };
 }
-/** Truncated normal (within 2 stddev), Keras defaults mean 0, stddev 0.05. */
+/**
+ * Truncated normal (within 2 stddev), Keras defaults mean 0, stddev 0.05.
+ *
+ * @example
+ * ```ts
+ * import { dense, truncatedNormal } from '@dlts/layers';
+ * dense({ units: 64, kernelInitializer: truncatedNormal({ stddev: 0.02 }) }); // values within [-0.04, 0.04]
+ * ```
+ */
 export function truncatedNormal(options: { mean?: number; stddev?: number; seed?: number } = {}): Initializer {
   const mean = options.mean ?? 0;
   const stddev = options.stddev ?? 0.05;
@@ -147,7 +258,16 @@ export function truncatedNormal(options: { mean?: number; stddev?: number; seed?
     getConfig: () => ({ mean, stddev, seed: options.seed ?? null }),
   };
 }
-/** Orthogonal matrix (QR of a normal matrix), scaled by `gain`. */
+/**
+ * Orthogonal matrix (QR of a normal matrix), scaled by `gain`.
+ *
+ * @example
+ * ```ts
+ * import { dense, orthogonal } from '@dlts/layers';
+ * dense({ units: 64, kernelInitializer: orthogonal({ gain: 1 }) });
+ * const q = orthogonal({ seed: 1 }).apply([64, 64]); // q^T q = identity, up to rounding
+ * ```
+ */
 export function orthogonal(options: { gain?: number; seed?: number } = {}): Initializer {
   const gain = options.gain ?? 1;
   return {
@@ -169,7 +289,16 @@ export function orthogonal(options: { gain?: number; seed?: number } = {}): Init
     getConfig: () => ({ gain, seed: options.seed ?? null }),
   };
 }
-/** Identity matrix (2-D shapes only), scaled by `gain`. */
+/**
+ * Identity matrix (2-D shapes only), scaled by `gain`.
+ *
+ * @example
+ * ```ts
+ * import { identity } from '@dlts/layers';
+ * identity({ gain: 2 }).apply([2, 3]).print(); // [[2, 0, 0], [0, 2, 0]]
+ * identity().apply([2, 2, 2]); // throws DltsError DLTS_VALUE: only 2-D shapes
+ * ```
+ */
 export function identity(options: { gain?: number } = {}): Initializer {
   const gain = options.gain ?? 1;
   return {
@@ -208,6 +337,15 @@ export type InitializerIdentifier = Initializer | string | { className: string; 
 /**
  * Resolves an initializer: `'glorot_uniform'`, `'glorotUniform'`, `'GlorotUniform'`,
  * `{className: 'VarianceScaling', config: {...}}`, or an {@link Initializer}.
+ *
+ * @example
+ * ```ts
+ * import { getInitializer } from '@dlts/layers';
+ * getInitializer('he_normal').className; // 'HeNormal'
+ * getInitializer('glorotUniform').className; // 'GlorotUniform'
+ * getInitializer({ className: 'RandomUniform', config: { minval: -0.1, maxval: 0.1 } }).getConfig();
+ * // { minval: -0.1, maxval: 0.1, seed: null }
+ * ```
  */
 export function getInitializer(identifier: InitializerIdentifier): Initializer {
   if (typeof identifier === 'object' && 'apply' in identifier) return identifier;

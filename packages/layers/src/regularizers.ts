@@ -72,7 +72,18 @@ export function l1l2(options: { l1?: number; l2?: number } = {}): Regularizer {
 /** Accepted wherever a layer takes a regularizer: an object, a Keras name, or a serialized config. */
 export type RegularizerIdentifier = Regularizer | 'l1' | 'l2' | 'l1_l2' | 'l1l2' | { className: string; config?: Record<string, number> };
 
-/** Resolves a regularizer identifier (`'l2'`, `{className: 'L2', config: {l2: 0.01}}`, or an object). */
+/**
+ * Resolves a regularizer identifier (`'l2'`, `{className: 'L2', config: {l2: 0.01}}`, or an object).
+ *
+ * @example
+ * ```ts
+ * import { getRegularizer, l2 } from '@dlts/layers';
+ * getRegularizer('l2')?.getConfig(); // { l2: 0.01 }
+ * getRegularizer({ className: 'L1L2', config: { l1: 0.001 } })?.getConfig(); // { l1: 0.001, l2: 0 }
+ * getRegularizer(l2(0.001)); // the same object
+ * getRegularizer(null); // undefined
+ * ```
+ */
 export function getRegularizer(identifier: RegularizerIdentifier | null | undefined): Regularizer | undefined {
   if (identifier === null || identifier === undefined) return undefined;
   if (typeof identifier === 'string') {

@@ -92,7 +92,16 @@ export async function initBackend(
   throw new DltsError('DLTS_BACKEND', `initBackend: no backend could start (${reasons}). Received: preference=${JSON.stringify(requested)}`);
 }
 
-/** The backend `initBackend` selected, or `undefined` before it ran. */
+/**
+ * The backend `initBackend` selected, or `undefined` before it ran.
+ *
+ * @example
+ * ```ts
+ * import { backendInfo, initBackend } from '@dlts/tensors';
+ * await initBackend();
+ * console.log(backendInfo()?.backend); // e.g. 'native'
+ * ```
+ */
 export function backendInfo(): BackendInfo | undefined {
   return current;
 }

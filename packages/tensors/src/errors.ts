@@ -33,7 +33,17 @@ export class DltsError extends Error {
   }
 }
 
-/** Formats a received value for an error message: short, JSON-like, never huge. */
+/**
+ * Formats a received value for an error message: short, JSON-like, never huge.
+ *
+ * @example
+ * ```ts
+ * import { received } from '@dlts/tensors';
+ * received('relu'); // '"relu"'
+ * received([null, 784]); // '[null,784]'
+ * received(NaN); // 'NaN'
+ * ```
+ */
 export function received(value: unknown): string {
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (typeof value === 'string') return JSON.stringify(value);
@@ -47,7 +57,17 @@ export function received(value: unknown): string {
   }
 }
 
-/** Throws a `DLTS_VALUE` error "`fn`: `what`. Received: `arg`=`value`" unless `ok`. */
+/**
+ * Throws a `DLTS_VALUE` error "`fn`: `what`. Received: `arg`=`value`" unless `ok`.
+ *
+ * @example
+ * ```ts
+ * import { check } from '@dlts/tensors';
+ * const rate = 1.5;
+ * check(rate >= 0 && rate < 1, 'dropout', 'rate must be in [0, 1)', 'rate', rate);
+ * // throws DltsError DLTS_VALUE: "dropout: rate must be in [0, 1). Received: rate=1.5"
+ * ```
+ */
 export function check(ok: unknown, fn: string, what: string, arg: string, value: unknown): asserts ok {
   if (!ok) throw new DltsError('DLTS_VALUE', `${fn}: ${what}. Received: ${arg}=${received(value)}`);
 }

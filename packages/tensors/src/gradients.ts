@@ -46,7 +46,15 @@ export function ensureGradients(): Promise<void> {
   return loading;
 }
 
-/** True once the gradient functions are registered. */
+/**
+ * True once the gradient functions are registered.
+ *
+ * @example
+ * ```ts
+ * import { ensureGradients, gradientsRegistered } from '@dlts/tensors';
+ * if (!gradientsRegistered()) await ensureGradients();
+ * ```
+ */
 export function gradientsRegistered(): boolean {
   return tf.getGradient('BatchMatMul') !== undefined && tf.getGradient('Conv2D') !== undefined;
 }

@@ -86,12 +86,29 @@ export function setSeed(seed: number): void {
   globalStream = new Xoshiro128(Math.trunc(seed) >>> 0);
 }
 
-/** A uniform float in [0, 1) from the global dlts stream. */
+/**
+ * A uniform float in [0, 1) from the global dlts stream.
+ *
+ * @example
+ * ```ts
+ * import { random, setSeed } from '@dlts/tensors';
+ * setSeed(42);
+ * const u = random(); // a float in [0, 1), the same one on every run seeded with 42
+ * ```
+ */
 export function random(): number {
   return stream().random();
 }
 
-/** A uniform integer in [0, n) from the global dlts stream (unbiased). */
+/**
+ * A uniform integer in [0, n) from the global dlts stream (unbiased).
+ *
+ * @example
+ * ```ts
+ * import { randomInt } from '@dlts/tensors';
+ * const die = 1 + randomInt(6); // 1..6
+ * ```
+ */
 export function randomInt(n: number): number {
   return stream().randomInt(n);
 }
@@ -99,6 +116,12 @@ export function randomInt(n: number): number {
 /**
  * A fresh integer seed drawn from the global dlts stream, for tfjs ops that take a `seed`
  * (`tf.randomUniform(shape, 0, 1, 'float32', nextSeed())`).
+ *
+ * @example
+ * ```ts
+ * import { nextSeed, tf } from '@dlts/tensors';
+ * const noise = tf.randomUniform([2, 3], 0, 1, 'float32', nextSeed()); // repeatable after setSeed
+ * ```
  */
 export function nextSeed(): number {
   return stream().nextSeed();
@@ -107,6 +130,14 @@ export function nextSeed(): number {
 /**
  * A standalone random source with its own seed; it does not advance the global stream. Used where
  * a call takes its own `seed`, as Keras's `flow(..., seed=...)`.
+ *
+ * @example
+ * ```ts
+ * import { createRandom, permutation } from '@dlts/tensors';
+ * const rng = createRandom(123);
+ * rng.random(); // a float in [0, 1)
+ * permutation(10, rng); // 0..9 in an order fixed by the seed 123; the global stream is not advanced
+ * ```
  */
 export function createRandom(seed: number): RandomSource {
   return new Xoshiro128(Math.trunc(seed) >>> 0);
@@ -116,6 +147,12 @@ export function createRandom(seed: number): RandomSource {
  * Shuffles `array` in place (Fisher-Yates from the end) and returns it.
  *
  * @param source - where the randomness comes from; the global dlts stream by default.
+ * @example
+ * ```ts
+ * import { shuffleInPlace } from '@dlts/tensors';
+ * const files = ['cat.1.jpg', 'cat.2.jpg', 'dog.1.jpg'];
+ * shuffleInPlace(files); // the same array, now in a random order
+ * ```
  */
 export function shuffleInPlace<T extends { length: number; [i: number]: unknown }>(
   array: T,
@@ -130,7 +167,15 @@ export function shuffleInPlace<T extends { length: number; [i: number]: unknown 
   return array;
 }
 
-/** The numbers 0..n-1 in a random order (global dlts stream unless `source` is given). */
+/**
+ * The numbers 0..n-1 in a random order (global dlts stream unless `source` is given).
+ *
+ * @example
+ * ```ts
+ * import { permutation } from '@dlts/tensors';
+ * const order = permutation(5); // e.g. Int32Array [3, 0, 4, 1, 2]
+ * ```
+ */
 export function permutation(n: number, source?: RandomSource): Int32Array {
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;

@@ -74,6 +74,12 @@ export interface SplitOptions {
  *
  * @param n - number of samples.
  * @param validationFraction - in (0, 1).
+ * @example
+ * ```ts
+ * import { trainValidationSplit } from '@dlts/tensors';
+ * const { train, validation } = trainValidationSplit(10, 0.2);
+ * // train: Int32Array [0, 1, ..., 7], validation: Int32Array [8, 9]
+ * ```
  */
 export function trainValidationSplit(
   n: number,

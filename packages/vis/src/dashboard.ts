@@ -72,6 +72,16 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 /**
  * The live dashboard callback; create it with {@link liveDashboard}. It has the hooks of
  * `@dlts/layers`' `Callback` and can be passed in `fit`'s `callbacks`.
+ *
+ * @example
+ * ```ts
+ * import { LiveDashboard, liveDashboard } from '@dlts/vis';
+ * const dashboard = liveDashboard({ stopOnTrainEnd: false });
+ * dashboard instanceof LiveDashboard; // true
+ * const url = await dashboard.start(); // e.g. 'http://127.0.0.1:40123/' (any free port)
+ * await model.fit(xTrain, yTrain, { epochs: 20, validationSplit: 0.2, callbacks: [dashboard] });
+ * await dashboard.close(); // with stopOnTrainEnd: false the page is served until then
+ * ```
  */
 export class LiveDashboard implements Callback {
   /** The model being trained (set by `fit`). */

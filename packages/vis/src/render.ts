@@ -40,7 +40,16 @@ export function pictureFormat(file: string, fn: string): PictureFormat {
   throw new DltsError('DLTS_VALUE', `${fn}: file must end in .png, .svg or .html. Received: file=${received(file)}`);
 }
 
-/** Compiles a Vega-Lite spec to a Vega spec. */
+/**
+ * Compiles a Vega-Lite spec to a Vega spec.
+ *
+ * @example
+ * ```ts
+ * import { compileVegaLite, historySpec, vegaToSvg } from '@dlts/vis';
+ * const vegaSpec = await compileVegaLite(historySpec(history)); // a Vega spec (data, scales, marks, ...)
+ * const svg = await vegaToSvg(vegaSpec);
+ * ```
+ */
 export async function compileVegaLite(spec: VegaLiteSpec): Promise<VegaSpec> {
   const vl = await import('vega-lite');
   return vl.compile(spec as never).spec as unknown as VegaSpec;

@@ -17,8 +17,12 @@ export interface PreprocessInputOptions {
 
 /** ImageNet channel means in BGR order (caffe mode). */
 export const IMAGENET_BGR_MEAN = [103.939, 116.779, 123.68] as const;
-/** ImageNet channel means and standard deviations in RGB order (torch mode). */
+/** ImageNet channel means in RGB order, for values scaled to [0, 1] (torch mode). */
 export const IMAGENET_RGB_MEAN = [0.485, 0.456, 0.406] as const;
+/**
+ * ImageNet channel standard deviations in RGB order, for values scaled to [0, 1] (torch mode):
+ * `preprocessInput` divides by them after subtracting {@link IMAGENET_RGB_MEAN}.
+ */
 export const IMAGENET_RGB_STD = [0.229, 0.224, 0.225] as const;
 
 /**

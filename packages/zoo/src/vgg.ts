@@ -96,6 +96,14 @@ const FILTERS = [64, 128, 256, 512, 512];
  * least `minSize` x `minSize` without it, 3 channels with ImageNet weights.
  *
  * @throws DltsError `DLTS_VALUE` naming the rule that `inputShape` breaks.
+ * @example
+ * ```ts
+ * import { obtainInputShape } from '@dlts/zoo';
+ * obtainInputShape('vgg16', undefined, 224, 32, true, 'imagenet'); // [224, 224, 3]
+ * obtainInputShape('vgg16', undefined, 224, 32, false, 'imagenet'); // [null, null, 3]
+ * obtainInputShape('vgg16', [150, 150, 3], 224, 32, false, 'imagenet'); // [150, 150, 3]
+ * obtainInputShape('vgg16', [16, 16, 3], 224, 32, false, null); // throws: at least 32x32
+ * ```
  */
 export function obtainInputShape(
   fn: string,

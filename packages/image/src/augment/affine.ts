@@ -41,6 +41,16 @@ function dot(a: M3, b: M3): M3 {
 /**
  * The matrix Keras hands to scipy for an `h` x `w` image, or `undefined` when the parameters
  * describe the identity (Keras then returns the image untouched, without resampling).
+ *
+ * @example
+ * ```ts
+ * import { affineMatrix, affineTransformPixels } from '@dlts/image';
+ * const [h, w, c] = [150, 150, 3];
+ * const pixels = new Float32Array(h * w * c); // channels last
+ * const m = affineMatrix({ theta: 20, zx: 0.9, zy: 0.9 }, h, w); // rotate 20 degrees, zoom in 10%
+ * const out = m ? affineTransformPixels(pixels, h, w, c, m, 'nearest', 0) : pixels;
+ * affineMatrix({}, h, w); // undefined: the identity
+ * ```
  */
 export function affineMatrix(params: AffineParams, h: number, w: number): AffineMatrix | undefined {
   const { theta = 0, tx = 0, ty = 0, shear = 0, zx = 1, zy = 1 } = params;
@@ -110,6 +120,15 @@ export function affineMatrix(params: AffineParams, h: number, w: number): Affine
  *
  * @param src - `h * w * c` pixels, channels last.
  * @param out - where to write (a new array by default); must not be `src`.
+ * @example
+ * ```ts
+ * import { affineMatrix, affineTransformPixels } from '@dlts/image';
+ * const [h, w, c] = [64, 64, 1];
+ * const pixels = Float32Array.from({ length: h * w * c }, (_, i) => i % 255);
+ * const m = affineMatrix({ tx: 10, shear: 15 }, h, w)!; // shift 10 rows, shear 15 degrees
+ * const shifted = affineTransformPixels(pixels, h, w, c, m, 'constant', 0); // outside pixels become 0
+ * const nearestOrder = affineTransformPixels(pixels, h, w, c, m, 'reflect', 0, 0); // order 0: nearest neighbour
+ * ```
  */
 export function affineTransformPixels(
   src: Float32Array,

@@ -48,6 +48,18 @@ export interface ImageDatasetOptions {
  * A finite, re-iterable dataset of image batches (what Keras 3's `image_dataset_from_directory`
  * returns): every `for await` is one pass; a shuffled dataset reorders each pass. Pass it to
  * `model.fit(dataset, {epochs})` (one pass per epoch) or `model.evaluate(dataset)`.
+ *
+ * @example
+ * ```ts
+ * import { imageDatasetFromDirectory, type ImageDataset } from '@dlts/image';
+ * const train = imageDatasetFromDirectory('cats_and_dogs_small/train', {
+ *   imageSize: [180, 180], batchSize: 32,
+ * }) as ImageDataset;
+ * train.classNames; // ['cats', 'dogs']
+ * train.length; // batches per pass: 63 for 2000 images
+ * for await (const batch of train) console.log(batch); // [images [32, 180, 180, 3], labels [32]]
+ * await model.fit(train, { epochs: 30 });
+ * ```
  */
 export class ImageDataset implements AsyncIterable<tf.Tensor | [tf.Tensor, tf.Tensor]> {
   /** Class names in label order (null without labels). */

@@ -52,7 +52,17 @@ export interface CatsVsDogsData {
 
 const MARKER = '.dlts-complete.json';
 
-/** The default folder: `$DLTS_DATA_DIR` or `~/.cache/dlts`, then `datasets/cats_vs_dogs`. */
+/**
+ * The default folder: `$DLTS_DATA_DIR` or `~/.cache/dlts`, then `datasets/cats_vs_dogs`.
+ *
+ * @example
+ * ```ts
+ * import { catsVsDogsDir, downloadCatsVsDogs } from '@dlts/image';
+ * catsVsDogsDir(); // ~/.cache/dlts/datasets/cats_vs_dogs, or $DLTS_DATA_DIR/datasets/cats_vs_dogs
+ * const pets = await downloadCatsVsDogs(); // downloads there by default
+ * pets.dir; // join(catsVsDogsDir(), 'PetImages')
+ * ```
+ */
 export function catsVsDogsDir(): string {
   return join(dataDir(), 'datasets', 'cats_vs_dogs');
 }

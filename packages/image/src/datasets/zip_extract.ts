@@ -55,6 +55,13 @@ async function readAt(fh: FileHandle, position: number, length: number): Promise
  * Lists the members of the zip file at `path` from its central directory.
  *
  * @throws DltsError `DLTS_DATASET_FORMAT` naming the file when it is not a complete, supported zip.
+ * @example
+ * ```ts
+ * import { listZipMembers } from '@dlts/image';
+ * const members = await listZipMembers('kagglecatsanddogs_5340.zip');
+ * const files = members.filter((m) => !m.isDirectory);
+ * console.log(files.length, files[0].name, files[0].size); // count, first name, uncompressed bytes
+ * ```
  */
 export async function listZipMembers(path: string): Promise<ZipMember[]> {
   const fh = await open(path, 'r');
@@ -133,6 +140,14 @@ export function safeMemberPath(name: string): string | undefined {
  * @param onProgress - called after each member with (done, total).
  * @throws DltsError `DLTS_DATASET_FORMAT` on a damaged or unsupported archive (CRC or size
  *   mismatch, encryption, unknown method); `DLTS_IO` when writing fails.
+ * @example
+ * ```ts
+ * import { extractZip } from '@dlts/image';
+ * const { files, skipped } = await extractZip('kagglecatsanddogs_5340.zip', 'data', (done, total) => {
+ *   process.stderr.write(`\r${done}/${total} members`);
+ * });
+ * console.log(`${files} files extracted, ${skipped.length} unsafe members skipped`);
+ * ```
  */
 export async function extractZip(path: string, destination: string, onProgress?: (done: number, total: number) => void): Promise<ExtractResult> {
   const members = await listZipMembers(path);

@@ -57,6 +57,17 @@ export interface FlowFromDirectoryOptions extends IteratorOptions {
  *
  * Files that are empty, unreadable or not images are left out when the folder is listed, and
  * files that fail to decode are dropped from their batch; each is named once in a warning.
+ *
+ * @example
+ * ```ts
+ * import { DirectoryIterator, imageDataGenerator } from '@dlts/image';
+ * const train = imageDataGenerator({ rescale: 1 / 255 }).flowFromDirectory('cats_and_dogs_small/train', {
+ *   targetSize: [150, 150], batchSize: 20, classMode: 'binary',
+ * }); // Found 2000 images belonging to 2 classes.
+ * train instanceof DirectoryIterator; // true
+ * train.classIndices; // { cats: 0, dogs: 1 }
+ * await model.fit(train, { stepsPerEpoch: 100, epochs: 30 });
+ * ```
  */
 export class DirectoryIterator extends ImageIterator {
   /** The dataset folder. */

@@ -50,6 +50,17 @@ interface Checkpoint {
  * Base class of the image iterators: an endless async iterator of batches in Keras's order.
  * Use `next()` / `for await` (what `model.fit` does), {@link generatorNext} for R's
  * `generator_next`, or {@link ImageIterator.getBatch} for Keras's `Sequence` indexing.
+ *
+ * @example
+ * ```ts
+ * import { imageDataGenerator, type ImageIterator } from '@dlts/image';
+ * import { tf } from '@dlts/tensors';
+ * const datagen = imageDataGenerator({ rescale: 1 / 255 });
+ * const it: ImageIterator = datagen.flow(tf.zeros([100, 28, 28, 1]), tf.zeros([100]), { batchSize: 32 });
+ * it.length; // 4 batches per pass
+ * const [x, y] = (await it.next()).value as [tf.Tensor, tf.Tensor]; // x: [32, 28, 28, 1], y: [32]
+ * const last = await it.getBatch(3); // Keras's Sequence indexing: the pass's last, shorter batch (4 samples)
+ * ```
  */
 export abstract class ImageIterator implements AsyncIterableIterator<ImageBatch> {
   /** Number of samples. */

@@ -17,6 +17,15 @@ export interface FlowOptions extends IteratorOptions {
 /**
  * Batches from in-memory arrays (Keras's `NumpyArrayIterator`). Created by
  * {@link ImageDataGenerator.flow}; shuffles by default, as `flow` does.
+ *
+ * @example
+ * ```ts
+ * import { NumpyArrayIterator, imageDataGenerator } from '@dlts/image';
+ * const datagen = imageDataGenerator({ rotationRange: 20, horizontalFlip: true });
+ * const flow = datagen.flow(xTrain, yTrain, { batchSize: 32, seed: 1 });
+ * flow instanceof NumpyArrayIterator; // true
+ * await model.fit(flow, { stepsPerEpoch: flow.length, epochs: 10 });
+ * ```
  */
 export class NumpyArrayIterator extends ImageIterator {
   /** The generator that augments and normalises each sample (null: none). */

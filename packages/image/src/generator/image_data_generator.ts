@@ -24,6 +24,15 @@ export interface GeneratorFitOptions {
  * arrays ({@link ImageDataGenerator.flow}) or folders ({@link ImageDataGenerator.flowFromDirectory}).
  *
  * Create one with {@link imageDataGenerator}.
+ *
+ * @example
+ * ```ts
+ * import { ImageDataGenerator, imageDataGenerator } from '@dlts/image';
+ * const datagen = imageDataGenerator({ rescale: 1 / 255, rotationRange: 40, horizontalFlip: true });
+ * datagen instanceof ImageDataGenerator; // true
+ * const params = datagen.getRandomTransform([150, 150, 3], 1); // Keras's draws for seed 1
+ * const train = datagen.flowFromDirectory(trainDir, { targetSize: [150, 150], classMode: 'binary' });
+ * ```
  */
 export class ImageDataGenerator {
   /** The options with Keras's defaults filled in. */

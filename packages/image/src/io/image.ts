@@ -38,6 +38,14 @@ interface Decoded extends PixelBuffer {
  * AVIF...; BMP is decoded here, libvips has no BMP loader) into 8-bit pixels.
  *
  * @throws DltsError `DLTS_DATASET_FORMAT` naming `name` when the bytes are not a readable image.
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * import { convertColor, decodeImage } from '@dlts/image';
+ * const bytes = await readFile('cats/cat.1.jpg');
+ * const decoded = await decodeImage(bytes, 'cats/cat.1.jpg'); // { data, width, height, channels: 3 }
+ * const gray = convertColor(decoded, 'grayscale'); // mode 'L', 1 channel
+ * ```
  */
 export async function decodeImage(bytes: Uint8Array, name: string): Promise<Decoded> {
   if (bytes.length === 0) throw new DltsError('DLTS_DATASET_FORMAT', `imageLoad: ${name} is empty (0 bytes)`);
@@ -59,7 +67,17 @@ export async function decodeImage(bytes: Uint8Array, name: string): Promise<Deco
   }
 }
 
-/** Converts decoded pixels to a colour mode as PIL's `convert` does (ITU-R 601-2 luma with rounding). */
+/**
+ * Converts decoded pixels to a colour mode as PIL's `convert` does (ITU-R 601-2 luma with rounding).
+ *
+ * @example
+ * ```ts
+ * import { convertColor } from '@dlts/image';
+ * const red = { data: Uint8Array.of(255, 0, 0), width: 1, height: 1, channels: 3 };
+ * convertColor(red, 'grayscale'); // { data: [76], ..., channels: 1, mode: 'L' } (PIL's luma)
+ * convertColor(red, 'rgba').data; // Uint8Array [255, 0, 0, 255]
+ * ```
+ */
 export function convertColor(img: Decoded, colorMode: ColorMode): DltsImage {
   const { width, height, channels: c, data } = img;
   const n = width * height;

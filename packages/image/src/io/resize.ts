@@ -74,6 +74,13 @@ export type Box = [number, number, number, number];
  * than nearest are resized premultiplied, as Pillow does.
  *
  * @throws DltsError `DLTS_VALUE` on an unknown interpolation or a bad size.
+ * @example
+ * ```ts
+ * import { imageLoad, resizePixels } from '@dlts/image';
+ * const img = await imageLoad('cats/cat.1.jpg');
+ * const small = resizePixels(img, 150, 100, 'bilinear'); // width 150, height 100 (width first, as Pillow)
+ * const corner = resizePixels(img, 64, 64, 'lanczos', [0, 0, 128, 128]); // the top-left 128 x 128, resized
+ * ```
  */
 export function resizePixels(img: PixelBuffer, width: number, height: number, interpolation: Interpolation, box?: Box): PixelBuffer {
   if (!INTERPOLATIONS.includes(interpolation)) {

@@ -18,6 +18,17 @@ export interface TrainingParams {
  *
  * Batch logs are computed lazily: reading a value from `logs` in `onTrainBatchEnd` reads the
  * running metrics back from the device, so callbacks that do not look cost nothing.
+ *
+ * @example
+ * ```ts
+ * import { Callback, type Logs } from '@dlts/layers';
+ * class PrintLoss extends Callback {
+ *   override onEpochEnd(epoch: number, logs?: Logs): void {
+ *     console.log(`epoch ${epoch + 1}: loss ${logs?.loss}`);
+ *   }
+ * }
+ * await model.fit(xTrain, yTrain, { epochs: 5, callbacks: [new PrintLoss()] });
+ * ```
  */
 export class Callback {
   /** The model being trained (set by `fit`). */
@@ -85,7 +96,20 @@ export class Callback {
 
 type Hook = Exclude<keyof Callback, 'model' | 'params' | 'setModel' | 'setParams'>;
 
-/** Runs a hook on every callback in order, awaiting each. */
+/**
+ * Runs a hook on every callback in order, awaiting each.
+ *
+ * @example
+ * ```ts
+ * import { CallbackList, History, TerminateOnNaN } from '@dlts/layers';
+ * const history = new History();
+ * const list = new CallbackList([new TerminateOnNaN(), history]);
+ * list.setModel(model);
+ * await list.call('onEpochEnd', 0, { loss: 0.5 }); // each callback's onEpochEnd, in order
+ * history.history.loss; // [0.5]
+ * list.overrides('onTrainBatchEnd'); // true: TerminateOnNaN implements it
+ * ```
+ */
 export class CallbackList {
   constructor(readonly callbacks: Callback[]) {}
 

@@ -9,6 +9,16 @@ import { formatRepr } from './pyformat';
  * first epoch has no `val_` results their columns are added anyway (filled with `NA`), and values
  * are written as Python writes floats (`0.5`, `1.0`, `1e-05`). With `append`, rows go after the
  * existing ones and the header is written only into an empty file.
+ *
+ * @example
+ * ```ts
+ * import { CSVLogger } from '@dlts/layers';
+ * const csv = new CSVLogger('logs/training.csv');
+ * await model.fit(xTrain, yTrain, { epochs: 10, validationSplit: 0.2, callbacks: [csv] });
+ * // logs/training.csv, for metrics: ['accuracy']:
+ * // epoch,accuracy,loss,val_accuracy,val_loss
+ * // 0,0.5625,0.668591320514679,1.0,0.42835479974746704   (one row per epoch, floats as Python writes them)
+ * ```
  */
 export class CSVLogger extends Callback {
   private keys?: string[];

@@ -5,6 +5,13 @@ import { formatExponential, formatFixed, formatGeneral, formatRepr } from './pyf
  * Fills Keras-style fields in a checkpoint path, as Python's `str.format` does:
  * `{epoch:02d}`, `{val_loss:.2f}`, `{loss}`, `{acc:.4e}`. `epoch` is 1-based, as Keras writes it.
  * Fields that name no log value are left as they are.
+ *
+ * @example
+ * ```ts
+ * import { formatFilepath } from '@dlts/layers';
+ * formatFilepath('model-{epoch:02d}-{val_loss:.2f}.h5', 3, { val_loss: 0.41726 }); // 'model-03-0.42.h5'
+ * formatFilepath('model-{epoch}-{acc}', 1, {}); // 'model-1-{acc}' (no acc in the logs)
+ * ```
  */
 export function formatFilepath(template: string, epoch: number, logs: Logs): string {
   return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}/g, (whole, name: string, spec: string | undefined) => {

@@ -25,6 +25,13 @@ export interface ProgbarOptions {
  * `469/469 - 3s - loss: 0.2571 - accuracy: 0.9257 - 3s/epoch - 6ms/step`.
  *
  * Numbers are written as Python writes them (`%.4f`, `%.4e` below 1e-3, ties to even, `nan`).
+ *
+ * @example
+ * ```ts
+ * import { ProgbarLogger } from '@dlts/layers';
+ * // One line per epoch even on a terminal (it replaces the bar `fit` adds by itself):
+ * await model.fit(xTrain, yTrain, { epochs: 5, callbacks: [new ProgbarLogger({ live: false })] });
+ * ```
  */
 export class ProgbarLogger extends Callback {
   private readonly stream: { write(text: string): unknown; isTTY?: boolean };
@@ -134,7 +141,16 @@ function entries(logs: Logs): [string, number][] {
   return Object.entries(logs).filter(([key]) => key !== 'batch' && key !== 'size');
 }
 
-/** ` - loss: 0.2571 - accuracy: 0.9257`, values as Keras prints them (%.4f, or %.4e when tiny). */
+/**
+ * ` - loss: 0.2571 - accuracy: 0.9257`, values as Keras prints them (%.4f, or %.4e when tiny).
+ *
+ * @example
+ * ```ts
+ * import { formatLogs } from '@dlts/layers';
+ * formatLogs({ loss: 0.25712, accuracy: 0.9257 }); // ' - loss: 0.2571 - accuracy: 0.9257'
+ * formatLogs({ lr: 0.00001 }); // ' - lr: 1.0000e-05'
+ * ```
+ */
 export function formatLogs(logs: Logs): string {
   let out = '';
   for (const [key, value] of entries(logs)) {

@@ -25,6 +25,13 @@ export interface ReduceLROnPlateauOptions {
 /**
  * Reduces the learning rate when a metric has stopped improving (R: `callback_reduce_lr_on_plateau`).
  * Adds the current rate to the epoch logs as `lr`, as Keras 2 does.
+ *
+ * @example
+ * ```ts
+ * import { ReduceLROnPlateau } from '@dlts/layers';
+ * const reduceLr = new ReduceLROnPlateau({ monitor: 'val_loss', factor: 0.1, patience: 10 });
+ * await model.fit(xTrain, yTrain, { epochs: 100, validationData: [xVal, yVal], callbacks: [reduceLr] });
+ * ```
  */
 export class ReduceLROnPlateau extends Callback {
   readonly monitor: string;

@@ -22,6 +22,14 @@ export interface InputArgs {
 /**
  * The entry point of a functional model: produces the symbolic tensor that `input()` returns.
  * In summaries its output shape is printed as Keras 2 does, `[(None, 150, 150, 3)]`.
+ *
+ * @example
+ * ```ts
+ * import { InputLayer, input } from '@dlts/layers';
+ * const x = input({ shape: [150, 150, 3] });
+ * x.sourceLayer instanceof InputLayer; // true
+ * x.sourceLayer.batchInputShape; // [null, 150, 150, 3]
+ * ```
  */
 export class InputLayer extends Layer {
   static override className = 'InputLayer';

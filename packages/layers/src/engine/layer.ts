@@ -34,7 +34,19 @@ export type Tensors = tf.Tensor | tf.Tensor[];
 /** Symbolic tensor or list of them. */
 export type SymbolicTensors = SymbolicTensor | SymbolicTensor[];
 
-/** One call of a layer on symbolic inputs: the edge of the model graph (Keras's `Node`). */
+/**
+ * One call of a layer on symbolic inputs: the edge of the model graph (Keras's `Node`).
+ *
+ * @example
+ * ```ts
+ * import { dense, input, type Node } from '@dlts/layers';
+ * const x = input({ shape: [784] });
+ * const layer = dense({ units: 10 });
+ * const y = layer.apply(x);
+ * const node: Node = layer.inboundNodes[0]; // recorded by that call
+ * node.inputs[0] === x && node.outputs[0] === y; // true
+ * ```
+ */
 export class Node {
   constructor(
     readonly layer: Layer,
@@ -61,6 +73,19 @@ export interface AddWeightOptions {
  *
  * Subclasses set `static className` to the Keras class name (`'Dense'`), implement `call`, and
  * usually `build`, `computeOutputShape` and `getConfig`.
+ *
+ * @example
+ * ```ts
+ * import { Layer, type Tensors } from '@dlts/layers';
+ * import { tf } from '@dlts/tensors';
+ * class Double extends Layer {
+ *   static override className = 'Double';
+ *   override call(inputs: Tensors): tf.Tensor {
+ *     return tf.mul(inputs as tf.Tensor, 2);
+ *   }
+ * }
+ * new Double().apply(tf.tensor1d([1, 2])).print(); // [2, 4]
+ * ```
  */
 export abstract class Layer {
   /** Keras class name, shown in summaries and saved configs. Subclasses override. */

@@ -8,6 +8,14 @@ const counters = new Map<string, number>();
 /**
  * Keras's `to_snake_case` of a class name: `Conv2D` -> `conv2d`, `MaxPooling2D` -> `max_pooling2d`,
  * `BatchNormalization` -> `batch_normalization`.
+ *
+ * @example
+ * ```ts
+ * import { toSnakeCase } from '@dlts/layers';
+ * toSnakeCase('Conv2D'); // 'conv2d'
+ * toSnakeCase('MaxPooling2D'); // 'max_pooling2d'
+ * toSnakeCase('BatchNormalization'); // 'batch_normalization'
+ * ```
  */
 export function toSnakeCase(className: string): string {
   const intermediate = className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2');

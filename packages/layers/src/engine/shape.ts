@@ -1,7 +1,16 @@
 /** A shape with the batch dimension (or any unknown dimension) as `null`, as Keras's `(None, 28, 28, 1)`. */
 export type Shape = (number | null)[];
 
-/** Formats a shape as Keras prints it: `(None, 26, 26, 32)`, `(None, 576)`. */
+/**
+ * Formats a shape as Keras prints it: `(None, 26, 26, 32)`, `(None, 576)`.
+ *
+ * @example
+ * ```ts
+ * import { formatShape } from '@dlts/layers';
+ * formatShape([null, 26, 26, 32]); // '(None, 26, 26, 32)'
+ * formatShape([null]); // '(None,)'
+ * ```
+ */
 export function formatShape(shape: Shape): string {
   const parts = shape.map((d) => (d === null ? 'None' : String(d)));
   return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(', ')})`;

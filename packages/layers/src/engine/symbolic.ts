@@ -8,6 +8,16 @@ let nextId = 0;
  * A placeholder tensor in a model graph (Keras's `KerasTensor`): it has a shape and a dtype but
  * no values. `input({shape: [784]})` returns one; calling a layer on it returns another, and
  * `model({inputs, outputs})` turns the graph between them into a model.
+ *
+ * @example
+ * ```ts
+ * import { SymbolicTensor, dense, input } from '@dlts/layers';
+ * const x = input({ shape: [784] });
+ * const h = dense({ units: 64 }).apply(x);
+ * h instanceof SymbolicTensor; // true
+ * h.shape; // [null, 64]
+ * h.sourceLayer.className; // 'Dense'
+ * ```
  */
 export class SymbolicTensor {
   /** Unique id, used to map graph tensors to values while a model runs. */
@@ -34,7 +44,17 @@ export class SymbolicTensor {
   }
 }
 
-/** True for a symbolic (graph) tensor. */
+/**
+ * True for a symbolic (graph) tensor.
+ *
+ * @example
+ * ```ts
+ * import { input, isSymbolic } from '@dlts/layers';
+ * import { tf } from '@dlts/tensors';
+ * isSymbolic(input({ shape: [784] })); // true
+ * isSymbolic(tf.zeros([1, 784])); // false
+ * ```
+ */
 export function isSymbolic(x: unknown): x is SymbolicTensor {
   return x instanceof SymbolicTensor;
 }

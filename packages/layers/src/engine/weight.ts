@@ -6,6 +6,18 @@ let nextVariableId = 0;
 /**
  * One weight of a layer (Keras's `Variable`): a `tf.Variable` plus the Keras name
  * (`dense/kernel`), whether the layer trains it, and its regularizer.
+ *
+ * @example
+ * ```ts
+ * import { dense, input, type LayerWeight } from '@dlts/layers';
+ * import { tf } from '@dlts/tensors';
+ * const layer = dense({ units: 10 });
+ * layer.apply(input({ shape: [784] })); // builds the kernel and the bias
+ * const [kernel, bias]: LayerWeight[] = layer.weights;
+ * kernel.shortName; // 'kernel' (kernel.name is 'dense/kernel' for the session's first dense layer)
+ * kernel.shape; // [784, 10]
+ * bias.assign(tf.fill([10], 0.1));
+ * ```
  */
 export class LayerWeight {
   /** The tfjs variable holding the values. */

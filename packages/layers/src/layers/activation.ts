@@ -8,7 +8,18 @@ export interface ActivationArgs extends LayerArgs {
   activation: string | ActivationFn;
 }
 
-/** Applies an activation function (R: `layer_activation("relu")`). */
+/**
+ * Applies an activation function (R: `layer_activation("relu")`).
+ *
+ * @example
+ * ```ts
+ * import { Activation, activation } from '@dlts/layers';
+ * import { tf } from '@dlts/tensors';
+ * const relu = activation({ activation: 'relu' });
+ * relu instanceof Activation; // true
+ * relu.apply(tf.tensor1d([-1, 0, 2])).print(); // [0, 0, 2]
+ * ```
+ */
 export class Activation extends Layer {
   static override className = 'Activation';
   readonly activation: { name: string; fn: ActivationFn };

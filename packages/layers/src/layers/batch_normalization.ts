@@ -33,6 +33,16 @@ export interface BatchNormalizationArgs extends LayerArgs {
  * As in Keras (2.1+ and 3), a frozen layer (`trainable = false`) always runs in inference mode:
  * it uses and keeps its moving statistics even inside `fit`, which is what fine-tuning needs.
  * The moving variance is updated with the biased batch variance, as Keras 3.
+ *
+ * @example
+ * ```ts
+ * import { BatchNormalization, batchNormalization, input } from '@dlts/layers';
+ * const bn = batchNormalization();
+ * bn instanceof BatchNormalization; // true
+ * bn.apply(input({ shape: [64] }));
+ * bn.weights.map((w) => w.shortName); // ['gamma', 'beta', 'moving_mean', 'moving_variance']
+ * bn.trainableWeights.length; // 2 (the moving statistics are not trained)
+ * ```
  */
 export class BatchNormalization extends Layer {
   static override className = 'BatchNormalization';

@@ -39,6 +39,15 @@ const FUSABLE = new Set(['linear', 'relu']);
 /**
  * 2-D convolution over NHWC images (R: `layer_conv_2d(filters = 32, kernel_size = c(3, 3),
  * activation = "relu", input_shape = c(28, 28, 1))`). Kernel shape `[kh, kw, inChannels, filters]`.
+ *
+ * @example
+ * ```ts
+ * import { Conv2D, conv2d, input } from '@dlts/layers';
+ * const conv = conv2d({ filters: 32, kernelSize: 3, activation: 'relu' });
+ * conv instanceof Conv2D; // true
+ * conv.apply(input({ shape: [28, 28, 1] })).shape; // [null, 26, 26, 32]
+ * conv.kernel?.shape; // [3, 3, 1, 32]
+ * ```
  */
 export class Conv2D extends Layer {
   static override className = 'Conv2D';

@@ -31,6 +31,15 @@ const FUSABLE = new Set(['linear', 'relu']);
 /**
  * A densely connected layer: `output = activation(dot(input, kernel) + bias)` on the last axis
  * (R: `layer_dense(units = 512, activation = "relu", input_shape = c(784))`).
+ *
+ * @example
+ * ```ts
+ * import { Dense, dense, input } from '@dlts/layers';
+ * const layer = dense({ units: 10, activation: 'softmax' });
+ * layer instanceof Dense; // true
+ * layer.apply(input({ shape: [784] })).shape; // [null, 10]
+ * layer.kernel?.shape; // [784, 10]
+ * ```
  */
 export class Dense extends Layer {
   static override className = 'Dense';

@@ -20,6 +20,16 @@ export interface DropoutArgs extends LayerArgs {
 /**
  * Randomly sets a fraction `rate` of the inputs to 0 during training and scales the rest by
  * `1 / (1 - rate)`; does nothing at inference (R: `layer_dropout(rate = 0.5)`).
+ *
+ * @example
+ * ```ts
+ * import { Dropout, dropout } from '@dlts/layers';
+ * import { tf } from '@dlts/tensors';
+ * const drop = dropout({ rate: 0.5 });
+ * drop instanceof Dropout; // true
+ * drop.apply(tf.ones([2, 4]), { training: true }).print(); // about half 0, the rest 2
+ * drop.apply(tf.ones([2, 4])).print(); // all 1: inactive outside training
+ * ```
  */
 export class Dropout extends Layer {
   static override className = 'Dropout';

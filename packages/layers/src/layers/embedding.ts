@@ -24,6 +24,15 @@ export interface EmbeddingArgs extends LayerArgs {
 /**
  * Maps integer indices to dense vectors (R: `layer_embedding(input_dim = 10000, output_dim = 8)`).
  * Input `(None, steps)` of indices, output `(None, steps, outputDim)`.
+ *
+ * @example
+ * ```ts
+ * import { Embedding, embedding, input } from '@dlts/layers';
+ * const layer = embedding({ inputDim: 10000, outputDim: 8 });
+ * layer instanceof Embedding; // true
+ * layer.apply(input({ shape: [20] })).shape; // [null, 20, 8]
+ * layer.embeddings?.shape; // [10000, 8]
+ * ```
  */
 export class Embedding extends Layer {
   static override className = 'Embedding';

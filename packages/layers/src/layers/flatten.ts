@@ -4,6 +4,14 @@ import { featureSize, type Shape } from '../engine/shape';
 
 /**
  * Flattens each sample to one axis: `(None, 3, 3, 64)` -> `(None, 576)` (R: `layer_flatten()`).
+ *
+ * @example
+ * ```ts
+ * import { Flatten, flatten, input } from '@dlts/layers';
+ * const layer = flatten();
+ * layer instanceof Flatten; // true
+ * layer.apply(input({ shape: [3, 3, 64] })).shape; // [null, 576]
+ * ```
  */
 export class Flatten extends Layer {
   static override className = 'Flatten';

@@ -36,7 +36,17 @@ abstract class GlobalPooling2D extends Layer {
   }
 }
 
-/** Mean over the spatial axes: `(None, h, w, c)` -> `(None, c)` (R: `layer_global_average_pooling_2d`). */
+/**
+ * Mean over the spatial axes: `(None, h, w, c)` -> `(None, c)` (R: `layer_global_average_pooling_2d`).
+ *
+ * @example
+ * ```ts
+ * import { GlobalAveragePooling2D, globalAveragePooling2d, input } from '@dlts/layers';
+ * const pool = globalAveragePooling2d();
+ * pool instanceof GlobalAveragePooling2D; // true
+ * pool.apply(input({ shape: [7, 7, 512] })).shape; // [null, 512]
+ * ```
+ */
 export class GlobalAveragePooling2D extends GlobalPooling2D {
   static override className = 'GlobalAveragePooling2D';
   constructor(args: GlobalPooling2DArgs = {}) {
@@ -47,7 +57,17 @@ export class GlobalAveragePooling2D extends GlobalPooling2D {
   }
 }
 
-/** Max over the spatial axes: `(None, h, w, c)` -> `(None, c)` (R: `layer_global_max_pooling_2d`). */
+/**
+ * Max over the spatial axes: `(None, h, w, c)` -> `(None, c)` (R: `layer_global_max_pooling_2d`).
+ *
+ * @example
+ * ```ts
+ * import { GlobalMaxPooling2D, globalMaxPooling2d, input } from '@dlts/layers';
+ * const pool = globalMaxPooling2d({ keepdims: true });
+ * pool instanceof GlobalMaxPooling2D; // true
+ * pool.apply(input({ shape: [7, 7, 512] })).shape; // [null, 1, 1, 512]
+ * ```
+ */
 export class GlobalMaxPooling2D extends GlobalPooling2D {
   static override className = 'GlobalMaxPooling2D';
   constructor(args: GlobalPooling2DArgs = {}) {

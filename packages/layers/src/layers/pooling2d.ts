@@ -66,6 +66,14 @@ abstract class Pooling2D extends Layer {
 
 /**
  * Max pooling over NHWC images (R: `layer_max_pooling_2d(pool_size = c(2, 2))`).
+ *
+ * @example
+ * ```ts
+ * import { MaxPooling2D, input, maxPooling2d } from '@dlts/layers';
+ * const pool = maxPooling2d({ poolSize: [2, 2] });
+ * pool instanceof MaxPooling2D; // true
+ * pool.apply(input({ shape: [26, 26, 32] })).shape; // [null, 13, 13, 32]
+ * ```
  */
 export class MaxPooling2D extends Pooling2D {
   static override className = 'MaxPooling2D';
@@ -81,6 +89,15 @@ export class MaxPooling2D extends Pooling2D {
 
 /**
  * Average pooling over NHWC images (R: `layer_average_pooling_2d`).
+ *
+ * @example
+ * ```ts
+ * import { AveragePooling2D, averagePooling2d } from '@dlts/layers';
+ * import { tf } from '@dlts/tensors';
+ * const pool = averagePooling2d({ poolSize: 2 });
+ * pool instanceof AveragePooling2D; // true
+ * pool.apply(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1])).print(); // [[[[2.5]]]]
+ * ```
  */
 export class AveragePooling2D extends Pooling2D {
   static override className = 'AveragePooling2D';

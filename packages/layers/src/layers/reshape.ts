@@ -11,6 +11,14 @@ export interface ReshapeArgs extends LayerArgs {
 
 /**
  * Reshapes each sample, row-major as `array_reshape` (R: `layer_reshape(target_shape = c(28, 28, 1))`).
+ *
+ * @example
+ * ```ts
+ * import { Reshape, input, reshape } from '@dlts/layers';
+ * const layer = reshape({ targetShape: [28, 28, 1] });
+ * layer instanceof Reshape; // true
+ * layer.apply(input({ shape: [784] })).shape; // [null, 28, 28, 1]
+ * ```
  */
 export class Reshape extends Layer {
   static override className = 'Reshape';

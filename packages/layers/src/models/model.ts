@@ -32,6 +32,17 @@ export interface ModelArgs {
  * inside another model (as the course does with `conv_base`).
  *
  * Build one with {@link model} (functional) or `sequential([...])`.
+ *
+ * @example
+ * ```ts
+ * import { Model, dense, input, model } from '@dlts/layers';
+ * const x = input({ shape: [784] });
+ * const h = dense({ units: 512, activation: 'relu' }).apply(x);
+ * const y = dense({ units: 10, activation: 'softmax' }).apply(h);
+ * const network = model({ inputs: x, outputs: y });
+ * network instanceof Model; // true
+ * network.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+ * ```
  */
 export class Model extends Layer {
   static override className = 'Functional';

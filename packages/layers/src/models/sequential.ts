@@ -18,6 +18,15 @@ export interface SequentialArgs {
 /**
  * A linear stack of layers (R: `keras_model_sequential()`). The graph is built as soon as the
  * input shape is known (from the first layer's `inputShape`, an `input()`, or the first data).
+ *
+ * @example
+ * ```ts
+ * import { Sequential, dense, sequential } from '@dlts/layers';
+ * const network = sequential([dense({ units: 16, activation: 'relu', inputShape: [10000] })]);
+ * network.add(dense({ units: 1, activation: 'sigmoid' }));
+ * network instanceof Sequential; // true
+ * network.layers.length; // 2
+ * ```
  */
 export class Sequential extends Model {
   static override className = 'Sequential';

@@ -22,6 +22,14 @@ const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
  * Weights are freshly initialised; load them afterwards.
  *
  * @throws DltsError `DLTS_UNSUPPORTED` for a layer class dlts does not have.
+ * @example
+ * ```ts
+ * import { Dense, dense, fromConfig } from '@dlts/layers';
+ * const layer = dense({ units: 10, activation: 'softmax' });
+ * const copy = fromConfig({ class_name: layer.className, config: layer.getConfig() });
+ * copy instanceof Dense; // true: same settings, fresh weights
+ * const clone = fromConfig({ class_name: model.className, config: model.getConfig() }); // a model's architecture
+ * ```
  */
 export function fromConfig(serialized: SerializedLayer): Layer {
   if (!serialized || typeof serialized.class_name !== 'string') {

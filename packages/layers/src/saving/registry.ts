@@ -74,7 +74,16 @@ export function layerClass(className: string): LayerClass | undefined {
   return REGISTRY.get(ALIASES[className] ?? className);
 }
 
-/** Names of the registered layer classes. */
+/**
+ * Names of the registered layer classes.
+ *
+ * @example
+ * ```ts
+ * import { registeredLayers } from '@dlts/layers';
+ * registeredLayers(); // ['InputLayer', 'Dense', 'Conv2D', 'MaxPooling2D', ...]
+ * registeredLayers().includes('Conv2D'); // true
+ * ```
+ */
 export function registeredLayers(): string[] {
   return [...REGISTRY.keys()];
 }

@@ -65,7 +65,17 @@ export function isOffline(): boolean {
   return v !== undefined && v !== '' && v !== '0' && v !== 'false' && v !== 'no' && v !== 'off';
 }
 
-/** The concrete algorithm for a requested one and an expected hash (Keras's `resolve_hasher`). */
+/**
+ * The concrete algorithm for a requested one and an expected hash (Keras's `resolve_hasher`).
+ *
+ * @example
+ * ```ts
+ * import { resolveHashAlgorithm } from '@dlts/tensors';
+ * resolveHashAlgorithm('auto', '731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1'); // 'sha256'
+ * resolveHashAlgorithm('auto', 'd41d8cd98f00b204e9800998ecf8427e'); // 'md5'
+ * resolveHashAlgorithm('sha256'); // 'sha256'
+ * ```
+ */
 export function resolveHashAlgorithm(algorithm: HashAlgorithm, fileHash?: string): 'sha256' | 'md5' {
   if (algorithm === 'sha256') return 'sha256';
   if (algorithm === 'md5') return 'md5';
@@ -119,7 +129,16 @@ export async function validateFile(path: string, fileHash: string, algorithm: Ha
   }
 }
 
-/** The folder for `cacheSubdir` under `root` (an absolute `cacheSubdir` is used as it is). */
+/**
+ * The folder for `cacheSubdir` under `root` (an absolute `cacheSubdir` is used as it is).
+ *
+ * @example
+ * ```ts
+ * import { cacheFolder, dataDir } from '@dlts/tensors';
+ * cacheFolder(dataDir(), 'datasets'); // ~/.cache/dlts/datasets
+ * cacheFolder(dataDir(), '/data/cache'); // '/data/cache'
+ * ```
+ */
 export function cacheFolder(root: string, cacheSubdir: string): string {
   return isAbsolute(cacheSubdir) ? cacheSubdir : join(root, cacheSubdir);
 }

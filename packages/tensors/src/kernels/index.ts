@@ -64,6 +64,16 @@ export const wasmKernelConfigs: readonly KernelConfig[] = [...ADDITIONS, ...REPL
  * and a second call re-registers the same configs without warnings. A
  * replacement whose original is not registered (the wasm backend was not
  * imported yet) is skipped, since it needs the original as a fallback.
+ *
+ * `initBackend('wasm')` (and `'auto'` when it falls back to wasm) already calls it.
+ *
+ * @example
+ * ```ts
+ * import '@tensorflow/tfjs-backend-wasm';
+ * import { registerWasmKernels, tf } from '@dlts/tensors';
+ * registerWasmKernels(); // ['Conv2DBackpropFilter', 'UnsortedSegmentSum', ...]
+ * await tf.setBackend('wasm');
+ * ```
  */
 export function registerWasmKernels(): string[] {
   const registered: string[] = [];

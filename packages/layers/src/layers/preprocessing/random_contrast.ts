@@ -19,6 +19,15 @@ export interface RandomContrastArgs extends RandomLayerArgs {
  * Randomly adjusts the contrast of each image during training (Keras 3's `RandomContrast`):
  * `(x - mean) * factor + mean` with the mean of each channel over the image, clipped to
  * `valueRange`.
+ *
+ * @example
+ * ```ts
+ * import { RandomContrast, randomContrast } from '@dlts/layers';
+ * import { tf } from '@dlts/tensors';
+ * const contrast = randomContrast({ factor: [0.2, 0.2], valueRange: [0, 1] }); // factors in [0.8, 1.2]
+ * contrast instanceof RandomContrast; // true
+ * const augmented = contrast.apply(tf.randomUniform([8, 64, 64, 3]), { training: true }); // clipped to [0, 1]
+ * ```
  */
 export class RandomContrast extends BaseRandomLayer {
   static override className = 'RandomContrast';

@@ -16,6 +16,17 @@ export interface RandomFlipArgs extends RandomLayerArgs {
  * Randomly flips each image during training (Keras 3's `RandomFlip`). Each image draws one coin
  * (`u <= 0.5`); in `'horizontal_and_vertical'` mode that single coin decides both flips, as in
  * Keras 3, so an image is either unchanged or turned by 180 degrees.
+ *
+ * @example
+ * ```ts
+ * import { RandomFlip, randomFlip } from '@dlts/layers';
+ * import { tf } from '@dlts/tensors';
+ * const flip = randomFlip({ mode: 'horizontal', seed: 42 });
+ * flip instanceof RandomFlip; // true
+ * const images = tf.randomUniform([8, 180, 180, 3], 0, 255);
+ * const augmented = flip.apply(images, { training: true }); // about half the images mirrored left-right
+ * const same = flip.apply(images); // at inference the images pass through unchanged
+ * ```
  */
 export class RandomFlip extends BaseRandomLayer {
   static override className = 'RandomFlip';

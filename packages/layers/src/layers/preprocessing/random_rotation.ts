@@ -18,7 +18,19 @@ export interface RandomRotationArgs extends RandomLayerArgs {
   fillValue?: number;
 }
 
-/** Randomly rotates each image about its centre during training (Keras 3's `RandomRotation`). */
+/**
+ * Randomly rotates each image about its centre during training (Keras 3's `RandomRotation`).
+ *
+ * @example
+ * ```ts
+ * import { RandomRotation, randomRotation } from '@dlts/layers';
+ * import { tf } from '@dlts/tensors';
+ * const rotate = randomRotation({ factor: 0.1, fillMode: 'constant' });
+ * rotate instanceof RandomRotation; // true
+ * rotate.factor; // [-0.1, 0.1]: angles up to 36 degrees either way
+ * const augmented = rotate.apply(tf.randomUniform([8, 180, 180, 3], 0, 255), { training: true });
+ * ```
+ */
 export class RandomRotation extends BaseRandomLayer {
   static override className = 'RandomRotation';
 

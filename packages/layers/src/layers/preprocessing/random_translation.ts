@@ -16,7 +16,18 @@ export interface RandomTranslationArgs extends RandomLayerArgs {
   fillValue?: number;
 }
 
-/** Randomly shifts each image during training (Keras 3's `RandomTranslation`). */
+/**
+ * Randomly shifts each image during training (Keras 3's `RandomTranslation`).
+ *
+ * @example
+ * ```ts
+ * import { RandomTranslation, randomTranslation } from '@dlts/layers';
+ * import { tf } from '@dlts/tensors';
+ * const shift = randomTranslation({ heightFactor: 0.2, widthFactor: 0.2, fillMode: 'nearest' });
+ * shift instanceof RandomTranslation; // true
+ * const augmented = shift.apply(tf.randomUniform([8, 180, 180, 3], 0, 255), { training: true });
+ * ```
+ */
 export class RandomTranslation extends BaseRandomLayer {
   static override className = 'RandomTranslation';
 

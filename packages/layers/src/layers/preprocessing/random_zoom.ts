@@ -19,7 +19,18 @@ export interface RandomZoomArgs extends RandomLayerArgs {
   fillValue?: number;
 }
 
-/** Randomly zooms each image about its centre during training (Keras 3's `RandomZoom`). */
+/**
+ * Randomly zooms each image about its centre during training (Keras 3's `RandomZoom`).
+ *
+ * @example
+ * ```ts
+ * import { RandomZoom, randomZoom } from '@dlts/layers';
+ * import { tf } from '@dlts/tensors';
+ * const zoom = randomZoom({ heightFactor: [-0.3, -0.1] }); // zoom in by 10% to 30%, aspect ratio kept
+ * zoom instanceof RandomZoom; // true
+ * const augmented = zoom.apply(tf.randomUniform([8, 180, 180, 3], 0, 255), { training: true });
+ * ```
+ */
 export class RandomZoom extends BaseRandomLayer {
   static override className = 'RandomZoom';
 

@@ -14,6 +14,15 @@ export interface RescalingArgs extends LayerArgs {
 /**
  * Multiplies every value by `scale` and adds `offset`, in training and at inference (Keras 3's
  * `Rescaling`, R: `layer_rescaling(scale = 1/255)`). Integer inputs become float32.
+ *
+ * @example
+ * ```ts
+ * import { Rescaling, rescaling } from '@dlts/layers';
+ * import { tf } from '@dlts/tensors';
+ * const layer = rescaling({ scale: 1 / 255 });
+ * layer instanceof Rescaling; // true
+ * layer.apply(tf.tensor1d([0, 51, 255], 'int32')).print(); // [0, 0.2, 1] as float32
+ * ```
  */
 export class Rescaling extends Layer {
   static override className = 'Rescaling';
