@@ -2,13 +2,12 @@
  * Boston housing prices (506 towns, 13 features), as Keras's `boston_housing.load_data()` and
  * the R course's `dataset_boston_housing()`.
  */
-import { DltsError, received, tf } from '@dlts/tensors';
+import { DltsError, received, tf, NumpyRandomState } from '@dlts/tensors';
 import { ensureBackend } from './backend';
 import { fetchKerasFile, type DownloadingOptions } from './keras-files';
 import type { NdArray } from './ndarray';
 import type { NpyArray } from './npy';
 import { readNpz } from './npz';
-import { RandomState } from './random-state';
 import { formatFailure, type DatasetSource } from './sequences';
 
 /** Options of {@link loadBostonHousing} (Keras's names and defaults). */
@@ -87,7 +86,7 @@ export async function loadBostonHousing(options: BostonHousingOptions = {}): Pro
     throw formatFailure(fn, `${source.path} (array y)`, `expected shape [${x.shape[0]}], found [${y.shape.join(', ')}]`);
   }
   const [n, features] = x.shape;
-  const order = new RandomState(seed).permutation(n);
+  const order = new NumpyRandomState(seed).permutation(n);
   const at = Math.trunc(n * (1 - testSplit));
   const rows = (from: number, to: number) => {
     const xs = new Float32Array((to - from) * features);

@@ -2,7 +2,6 @@
  * IMDB movie reviews (25,000 + 25,000, labelled positive or negative), as Keras's
  * `imdb.load_data()` and the R course's `dataset_imdb()`.
  */
-import { RandomState } from './random-state';
 import {
   addStartAndOffset,
   limitVocabulary,
@@ -16,7 +15,7 @@ import {
   type SequenceData,
   type SequenceOptions,
 } from './sequences';
-import { DltsError } from '@dlts/tensors';
+import { DltsError, NumpyRandomState } from '@dlts/tensors';
 
 /** Options of {@link loadImdb}: Keras's `imdb.load_data` arguments, camelCased. */
 export type ImdbOptions = SequenceOptions;
@@ -57,7 +56,7 @@ export async function loadImdb(options: ImdbOptions = {}): Promise<SequenceData>
   let xTest = toSequences(fn, arrays.get('x_test')!, member('x_test'));
   let yTest = toLabels(fn, arrays.get('y_test')!, member('y_test'), xTest.length);
 
-  const rng = new RandomState(o.seed);
+  const rng = new NumpyRandomState(o.seed);
   const trainOrder = rng.permutation(xTrain.length);
   xTrain = reorder(xTrain, trainOrder);
   yTrain = reorder(yTrain, trainOrder);

@@ -23,7 +23,8 @@ export { padSequences } from './pad-sequences';
 export type { PadSequencesOptions } from './pad-sequences';
 export { decodeSequence } from './decode-sequence';
 export type { DecodeSequenceOptions } from './decode-sequence';
-export { RandomState } from './random-state';
+/** numpy's legacy `RandomState`, as the loaders shuffle with it (the same class as `NumpyRandomState` of @dlts/tensors). */
+export { NumpyRandomState as RandomState } from '@dlts/tensors';
 export { readPickle, parsePickle, ALLOWED_PICKLE_GLOBALS } from './pickle';
 export type { PickleValue, PickleKey, ReadPickleOptions } from './pickle';
 export { loadMnist, loadFashionMnist, mnistSources, KERAS_DATASETS_ORIGIN, DEBIAN_FASHION_MNIST_DIR } from './mnist';

@@ -2,8 +2,7 @@
  * Reuters newswires (11,228, labelled with 46 topics), as Keras's `reuters.load_data()` and the
  * R course's `dataset_reuters()`.
  */
-import { DltsError, received } from '@dlts/tensors';
-import { RandomState } from './random-state';
+import { DltsError, received, NumpyRandomState } from '@dlts/tensors';
 import {
   addStartAndOffset,
   limitVocabulary,
@@ -68,7 +67,7 @@ export async function loadReuters(options: ReutersOptions = {}): Promise<Sequenc
   let xs = toSequences(fn, arrays.get('x')!, `${source.path} (array x)`);
   let labels = toLabels(fn, arrays.get('y')!, `${source.path} (array y)`, xs.length);
 
-  const order = new RandomState(o.seed).permutation(xs.length);
+  const order = new NumpyRandomState(o.seed).permutation(xs.length);
   xs = reorder(xs, order);
   labels = reorder(labels, order);
   xs = addStartAndOffset(xs, o);

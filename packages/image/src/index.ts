@@ -41,7 +41,8 @@ export { NumpyArrayIterator } from './flow/numpy_array_iterator';
 export type { FlowOptions } from './flow/numpy_array_iterator';
 
 // Randomness
-export { NumpyRandomState } from './random/numpy_random';
+/** numpy's legacy `RandomState`, re-exported from @dlts/tensors (where it lives). */
+export { NumpyRandomState } from '@dlts/tensors';
 
 // Keras 3's dataset path
 export { imageDatasetFromDirectory, ImageDataset } from './dataset/image_dataset';

@@ -10,6 +10,7 @@ export { registerWasmKernels, wasmKernelConfigs } from './kernels/index';
 export { ensureGradients, gradientsRegistered } from './gradients';
 export { setSeed, random, randomInt, nextSeed, createRandom, shuffleInPlace, permutation } from './seed';
 export type { RandomSource } from './seed';
+export { NumpyRandomState } from './numpy_random';
 export { DltsError, check, received } from './errors';
 export type { DltsErrorCode } from './errors';
 export { toCategorical } from './categorical';

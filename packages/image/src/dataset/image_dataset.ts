@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { check, createRandom, DltsError, randomInt, received, type RandomSource } from '@dlts/tensors';
+import { check, createRandom, DltsError, randomInt, received, type RandomSource, NumpyRandomState } from '@dlts/tensors';
 import { convertColor, decodeImage, type ColorMode } from '../io/image';
 import { DATASET_FORMATS, listImageFiles, warnSkipped } from '../flow/list_files';
-import { NumpyRandomState } from '../random/numpy_random';
 import { tfResize } from './tf_resize';
 
 /** Label format of {@link imageDatasetFromDirectory} (Keras's `label_mode`). */

@@ -58,7 +58,7 @@ describe('flow (in-memory arrays)', () => {
     const it = gen.flow(x, null, { batchSize: 3, seed: 9, shuffle: false });
     const batch = (await it.next()).value as tf.Tensor;
     // By hand: seed + 0 seeds the batch; the three images draw in turn from that stream.
-    const { NumpyRandomState } = await import('../random/numpy_random');
+    const { NumpyRandomState } = await import('@dlts/tensors');
     const rs = new NumpyRandomState(9);
     const expected = tf.tidy(() =>
       tf.stack(

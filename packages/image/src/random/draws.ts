@@ -3,8 +3,7 @@
  * would seed numpy (a call's `seed`, a flow's `seed`), otherwise the dlts stream that `setSeed`
  * seeds. Both are used through the same small interface, in the order Keras draws.
  */
-import { permutation, random, randomInt, type RandomSource } from '@dlts/tensors';
-import { NumpyRandomState } from './numpy_random';
+import { permutation, random, randomInt, type RandomSource, NumpyRandomState } from '@dlts/tensors';
 
 /** The draws Keras's image pipeline makes. */
 export interface Draws {

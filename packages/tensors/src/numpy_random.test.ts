@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RandomState } from './random-state';
+import { NumpyRandomState as RandomState } from './numpy_random';
 
 // Reference values from numpy 2.4: np.random.RandomState(seed)._bit_generator.random_raw() and
 // RandomState(seed).shuffle(np.arange(n)).
-describe('RandomState (numpy legacy MT19937)', () => {
+describe('NumpyRandomState (numpy legacy MT19937)', () => {
   it('draws the same 32-bit numbers as numpy for the same seed', () => {
     const rng = new RandomState(0);
     expect([rng.nextUint32(), rng.nextUint32(), rng.nextUint32()]).toEqual([2357136044, 2546248239, 3071714933]);
@@ -37,5 +37,13 @@ describe('RandomState (numpy legacy MT19937)', () => {
     expect(new RandomState(113).shuffle(words)).toEqual(['j', 'd', 'g', 'b', 'a', 'h', 'e', 'i', 'c', 'f']);
     expect(new RandomState(1).randomInterval(0)).toBe(0);
     for (const seed of [-1, 2 ** 32, 1.5, Number.NaN]) expect(() => new RandomState(seed)).toThrow(/seed must be an integer between 0 and 2\*\*32 - 1/);
+    expect(() => new RandomState(1).randomInterval(-1)).toThrow(/max must be an integer/);
+  });
+
+  it('draws doubles, uniforms and integers as numpy (random_sample, uniform, randint)', () => {
+    expect(new RandomState(0).random()).toBe(0.5488135039273248);
+    expect(new RandomState(0).uniform(-1, 1)).toBe(0.0976270078546495);
+    expect(new RandomState(7).randint(0, 10)).toBe(4);
+    expect(() => new RandomState(7).randint(3, 3)).toThrow(/high must be greater than low/);
   });
 });
