@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseBackendPreference, type BackendPreference } from '@dlts/tensors';
 
 /** The flags of the chapter-2 app. */
 export interface Ch02Options {
@@ -9,7 +10,7 @@ export interface Ch02Options {
   dataset: 'mnist' | 'fashion-mnist';
   /** An .npz file or a folder with the four IDX files. */
   dataDir?: string;
-  backend: 'auto' | 'native' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: BackendPreference;
   seed?: number;
   /** Write `{dataset, backend, params, history, test}` here. */
   json?: string;
@@ -64,8 +65,7 @@ export function parseCh02Args(argv: string[]): Ch02Options | 'help' {
   };
   const dataset = values.dataset ?? 'mnist';
   if (dataset !== 'mnist' && dataset !== 'fashion-mnist') throw new Error(`--dataset must be mnist or fashion-mnist. Received: ${dataset}`);
-  const backend = values.backend ?? 'auto';
-  if (!['auto', 'native', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, native, tensorflow, wasm or cpu. Received: ${backend}`);
+  const backend = parseBackendPreference(values.backend ?? 'auto', '--backend');
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
@@ -77,7 +77,7 @@ export function parseCh02Args(argv: string[]): Ch02Options | 'help' {
     limit: int('limit', values.limit),
     dataset,
     dataDir: values['data-dir'],
-    backend: backend as Ch02Options['backend'],
+    backend,
     seed,
     json: values.json,
     offline: values.offline ?? false,

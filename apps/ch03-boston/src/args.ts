@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseBackendPreference, type BackendPreference } from '@dlts/tensors';
 
 /** The flags of the chapter-3 Boston housing app. */
 export interface BostonAppOptions {
@@ -18,7 +19,7 @@ export interface BostonAppOptions {
   limit?: number;
   /** The folder holding `boston_housing.npz` (Keras's layout). */
   dataDir?: string;
-  backend: 'auto' | 'native' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: BackendPreference;
   seed?: number;
   /** Write the results (fold MAEs, histories, final test MAE) here. */
   json?: string;
@@ -68,8 +69,7 @@ export function parseBostonArgs(argv: string[]): BostonAppOptions | 'help' {
     strict: true,
   });
   if (values.help) return 'help';
-  const backend = values.backend ?? 'auto';
-  if (!['auto', 'native', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, native, tensorflow, wasm or cpu. Received: ${backend}`);
+  const backend = parseBackendPreference(values.backend ?? 'auto', '--backend');
   const k = positive('k', values.k) ?? 4;
   if (k < 2) throw new Error(`--k must be at least 2. Received: ${k}`);
   const limit = positive('limit', values.limit);
@@ -95,7 +95,7 @@ export function parseBostonArgs(argv: string[]): BostonAppOptions | 'help' {
     finalBatchSize: positive('final-batch-size', values['final-batch-size']) ?? 16,
     limit,
     dataDir: values['data-dir'],
-    backend: backend as BostonAppOptions['backend'],
+    backend,
     seed,
     json: values.json,
     plots: plotsDir(values.plots),

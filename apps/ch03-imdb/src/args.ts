@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseBackendPreference, type BackendPreference } from '@dlts/tensors';
 
 /** The flags of the chapter-3 IMDB app. */
 export interface ImdbAppOptions {
@@ -10,7 +11,7 @@ export interface ImdbAppOptions {
   limit?: number;
   /** A folder holding `imdb.npz` (and optionally `imdb_word_index.json`), in Keras's layout. */
   dataDir?: string;
-  backend: 'auto' | 'native' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: BackendPreference;
   seed?: number;
   /** Write the results (and the history to plot) here. */
   json?: string;
@@ -52,8 +53,7 @@ export function parseImdbArgs(argv: string[]): ImdbAppOptions | 'help' {
     strict: true,
   });
   if (values.help) return 'help';
-  const backend = values.backend ?? 'auto';
-  if (!['auto', 'native', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, native, tensorflow, wasm or cpu. Received: ${backend}`);
+  const backend = parseBackendPreference(values.backend ?? 'auto', '--backend');
   const limit = positive('limit', values.limit);
   if (limit !== undefined && limit < 2) throw new Error(`--limit must be at least 2 (training and validation both need reviews). Received: ${limit}`);
   return {
@@ -61,7 +61,7 @@ export function parseImdbArgs(argv: string[]): ImdbAppOptions | 'help' {
     finalEpochs: positive('final-epochs', values['final-epochs']) ?? 4,
     limit,
     dataDir: values['data-dir'],
-    backend: backend as ImdbAppOptions['backend'],
+    backend,
     seed: integer('seed', values.seed),
     json: values.json,
     plots: plotsDir(values.plots),

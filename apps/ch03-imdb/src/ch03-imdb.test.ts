@@ -65,7 +65,7 @@ describe('ch03-imdb app', () => {
   it('rejects bad flags with a clear message', () => {
     expect(() => parseImdbArgs(['--epochs', '0'])).toThrow('--epochs must be a positive integer. Received: 0');
     expect(() => parseImdbArgs(['--limit', '1'])).toThrow(/--limit must be at least 2/);
-    expect(() => parseImdbArgs(['--backend', 'gpu'])).toThrow(/--backend must be auto, native, tensorflow, wasm or cpu/);
+    expect(() => parseImdbArgs(['--backend', 'gpu'])).toThrow(/--backend: backend must be one of 'auto', 'native', 'tensorflow', 'wasm', 'cpu'/);
     expect(parseImdbArgs(['--', '--limit', '5'])).toMatchObject({ limit: 5, epochs: 20, finalEpochs: 4, backend: 'auto' });
   });
 });

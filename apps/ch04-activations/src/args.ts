@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseBackendPreference, type BackendPreference } from '@dlts/tensors';
 
 /** The flags of the chapter-4 activations app. */
 export interface ActivationsOptions {
@@ -14,7 +15,7 @@ export interface ActivationsOptions {
   layers: number;
   /** Where the pictures go. Default `activations`. */
   out: string;
-  backend: 'auto' | 'native' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: BackendPreference;
   json?: string;
 }
 
@@ -59,8 +60,7 @@ export function parseActivationsArgs(argv: string[]): ActivationsOptions | 'help
     layers = Number(values.layers);
     if (!Number.isInteger(layers) || layers <= 0) throw new Error(`--layers must be a positive integer. Received: ${values.layers}`);
   }
-  const backend = values.backend ?? 'auto';
-  if (!['auto', 'native', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, native, tensorflow, wasm or cpu. Received: ${backend}`);
+  const backend = parseBackendPreference(values.backend ?? 'auto', '--backend');
   const picked = [values.image !== undefined, values['data-dir'] !== undefined, values.synthetic === true].filter(Boolean).length;
   if (picked > 1) throw new Error('give one of --image, --data-dir or --synthetic');
   return {
@@ -70,7 +70,7 @@ export function parseActivationsArgs(argv: string[]): ActivationsOptions | 'help
     synthetic: values.synthetic ?? false,
     layers,
     out: values.out ?? 'activations',
-    backend: backend as ActivationsOptions['backend'],
+    backend,
     json: values.json,
   };
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseBackendPreference, type BackendPreference } from '@dlts/tensors';
 
 /** The subcommands, in the course's order. */
 export const COMMANDS = ['prepare', 'scratch', 'augment-preview', 'augment', 'evaluate'] as const;
@@ -9,7 +10,7 @@ export interface CatsDogsOptions {
   command: Command;
   /** The small dataset (`train/`, `validation/`, `test/`). */
   baseDir: string;
-  backend: 'auto' | 'native' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: BackendPreference;
   seed?: number;
   json?: string;
   /** Generate N synthetic training images per class (N/2 validation and test) instead of photos. */
@@ -117,8 +118,7 @@ export function parseCatsDogsArgs(argv: string[]): CatsDogsOptions | 'help' {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}. Received: ${v}`);
     return n;
   };
-  const backend = values.backend ?? 'auto';
-  if (!['auto', 'native', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, native, tensorflow, wasm or cpu. Received: ${backend}`);
+  const backend = parseBackendPreference(values.backend ?? 'auto', '--backend');
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
@@ -131,7 +131,7 @@ export function parseCatsDogsArgs(argv: string[]): CatsDogsOptions | 'help' {
   return {
     command,
     baseDir: values['base-dir'] ?? 'cats_and_dogs_small',
-    backend: backend as CatsDogsOptions['backend'],
+    backend,
     seed,
     json: values.json,
     synthetic: int('synthetic', values.synthetic, 2),

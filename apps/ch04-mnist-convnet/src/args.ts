@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseBackendPreference, type BackendPreference } from '@dlts/tensors';
 
 /** The flags of the chapter-4 MNIST convnet app. */
 export interface Ch04MnistOptions {
@@ -9,7 +10,7 @@ export interface Ch04MnistOptions {
   dataset: 'mnist' | 'fashion-mnist';
   /** An .npz file or a folder with the four IDX files. */
   dataDir?: string;
-  backend: 'auto' | 'native' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: BackendPreference;
   seed?: number;
   /** Write `{dataset, data, backend, params, summaries, history, test}` here. */
   json?: string;
@@ -69,8 +70,7 @@ export function parseCh04MnistArgs(argv: string[]): Ch04MnistOptions | 'help' {
   };
   const dataset = values.dataset ?? 'mnist';
   if (dataset !== 'mnist' && dataset !== 'fashion-mnist') throw new Error(`--dataset must be mnist or fashion-mnist. Received: ${dataset}`);
-  const backend = values.backend ?? 'auto';
-  if (!['auto', 'native', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, native, tensorflow, wasm or cpu. Received: ${backend}`);
+  const backend = parseBackendPreference(values.backend ?? 'auto', '--backend');
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
@@ -82,7 +82,7 @@ export function parseCh04MnistArgs(argv: string[]): Ch04MnistOptions | 'help' {
     limit: int('limit', values.limit),
     dataset,
     dataDir: values['data-dir'],
-    backend: backend as Ch04MnistOptions['backend'],
+    backend,
     seed,
     json: values.json,
     plot: values.plot,

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseBackendPreference, type BackendPreference } from '@dlts/tensors';
 
 /** The subcommands: the course's three ways of using VGG16, then the final evaluation. */
 export const COMMANDS = ['features', 'frozen', 'finetune', 'evaluate'] as const;
@@ -25,7 +26,7 @@ export interface Vgg16Options {
   out: string;
   /** `finetune` / `evaluate`: the model to start from (default the previous step's file in `out`). */
   model?: string;
-  backend: 'auto' | 'native' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: BackendPreference;
   seed?: number;
   json?: string;
   plots?: string;
@@ -97,8 +98,7 @@ export function parseVgg16Args(argv: string[]): Vgg16Options | 'help' {
   };
   const imageSize = int('image-size', values['image-size']) ?? 150;
   if (imageSize < 32) throw new Error(`--image-size must be at least 32 (VGG16's smallest input). Received: ${imageSize}`);
-  const backend = values.backend ?? 'auto';
-  if (!['auto', 'native', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, native, tensorflow, wasm or cpu. Received: ${backend}`);
+  const backend = parseBackendPreference(values.backend ?? 'auto', '--backend');
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
@@ -119,7 +119,7 @@ export function parseVgg16Args(argv: string[]): Vgg16Options | 'help' {
     limit: int('limit', values.limit),
     out: values.out ?? '.',
     model: values.model,
-    backend: backend as Vgg16Options['backend'],
+    backend,
     seed,
     json: values.json,
     plots: values.plots,

@@ -70,7 +70,7 @@ export async function initBackend(
   options: InitBackendOptions = {},
 ): Promise<BackendInfo> {
   const fromEnv = process.env.DLTS_BACKEND?.trim();
-  const requested = parsePreference(fromEnv || preference, fromEnv ? 'DLTS_BACKEND' : 'initBackend');
+  const requested = parseBackendPreference(fromEnv || preference, fromEnv ? 'DLTS_BACKEND' : 'initBackend');
   await ensureGradients();
   const candidates = requested === 'auto' ? AUTO_ORDER : [requested];
   const skipped: BackendInfo['skipped'] = [];
@@ -120,7 +120,23 @@ function skippedNote(skipped: BackendInfo['skipped']): string {
   return notes.length > 0 ? `; ${notes.join('; ')}` : '';
 }
 
-function parsePreference(value: string, where: string): BackendPreference {
+/**
+ * Reads a backend name as `initBackend`, `DLTS_BACKEND` and the apps' `--backend` accept it:
+ * `auto`, `native`, `tensorflow`, `wasm` or `cpu`, case-insensitive, with the aliases `node` /
+ * `tfjs-node` (for `tensorflow`) and `onednn` / `backend-native` (for `native`).
+ *
+ * @param value - the name to read.
+ * @param where - what supplied it, for the error message (`'--backend'`, `'DLTS_BACKEND'`).
+ * @returns the backend preference.
+ * @throws DltsError `DLTS_BACKEND` for any other name.
+ * @example
+ * ```ts
+ * import { initBackend, parseBackendPreference } from '@dlts/tensors';
+ * const backend = parseBackendPreference(process.argv[2] ?? 'auto', '--backend'); // 'Wasm' -> 'wasm'
+ * await initBackend(backend);
+ * ```
+ */
+export function parseBackendPreference(value: string, where: string): BackendPreference {
   const v = value.toLowerCase();
   if (v === 'auto' || v === 'native' || v === 'tensorflow' || v === 'wasm' || v === 'cpu') return v;
   if (v === 'node' || v === 'tfjs-node') return 'tensorflow';

@@ -4,7 +4,7 @@
  * seeded random stream, and the tensor utilities of the Keras course.
  */
 export * as tf from '@tensorflow/tfjs-core';
-export { initBackend, backendInfo } from './backend';
+export { initBackend, backendInfo, parseBackendPreference } from './backend';
 export type { BackendName, BackendPreference, BackendInfo, InitBackendOptions } from './backend';
 export { registerWasmKernels, wasmKernelConfigs } from './kernels/index';
 export { ensureGradients, gradientsRegistered } from './gradients';
