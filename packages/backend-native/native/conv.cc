@@ -64,28 +64,58 @@ dnnl::convolution_forward::primitive_desc forwardPd(const Geometry& g, prop_kind
 #endif
 }
 
+// The filter in the layout a primitive chose (oneDNN's blocked layouts are faster than HWIO):
+// `layout` is that layout; when it differs from tfjs's HWIO, `reorder` converts between them
+// through `buffer`, kept with the cached primitive.
+struct BlockedWeights {
+  memory::desc layout;
+  bool reordered = false;
+  dnnl::reorder reorder;
+  AlignedBuffer buffer;
+
+  // For a primitive that reads the filter (HWIO -> layout) or, `toUser`, writes it (layout -> HWIO).
+  void init(const memory::desc& chosen, const memory::desc& user, bool toUser) {
+    layout = chosen;
+    reordered = chosen != user;
+    if (!reordered) return;
+    reorder = toUser ? dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), chosen, cpuEngine(), user))
+                     : dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), user, cpuEngine(), chosen));
+  }
+
+  // The memory the primitive uses: `user` itself, or the buffer in the chosen layout.
+  memory in(const memory& user) {
+    return reordered ? memory(layout, cpuEngine(), buffer.get(layout.get_size())) : user;
+  }
+
+  // `user` in the chosen layout, for a primitive that reads it.
+  memory read(memory user, const dnnl::stream& s) {
+    memory m = in(user);
+    if (reordered) reorder.execute(s, user, m);
+    return m;
+  }
+
+  // After a primitive wrote `m` (from `in`): back into `user`.
+  void written(memory m, memory user, const dnnl::stream& s) {
+    if (reordered) reorder.execute(s, m, user);
+  }
+};
+
 struct ForwardEntry {
   dnnl::convolution_forward prim;
-  memory::desc weightsMd, scratchMd;
-  bool reorderWeights = false;
-  dnnl::reorder weightsReorder;
-  AlignedBuffer weights;
+  memory::desc scratchMd;
+  BlockedWeights weights;
 };
 
 struct BackwardDataEntry {
   dnnl::convolution_backward_data prim;
-  memory::desc weightsMd, scratchMd;
-  bool reorderWeights = false;
-  dnnl::reorder weightsReorder;
-  AlignedBuffer weights;
+  memory::desc scratchMd;
+  BlockedWeights weights;
 };
 
 struct BackwardWeightsEntry {
   dnnl::convolution_backward_weights prim;
-  memory::desc diffWeightsMd, scratchMd;
-  bool reorderWeights = false;
-  dnnl::reorder weightsReorder;
-  AlignedBuffer weights;
+  memory::desc scratchMd;
+  BlockedWeights diffWeights;
 };
 
 template <typename Entry>
@@ -103,11 +133,8 @@ ForwardEntry& forwardEntry(const Geometry& g, bool withBias, int act, float alph
   auto entry = std::make_unique<ForwardEntry>();
   auto pd = forwardPd(g, prop_kind::forward_inference, withBias, dlts::makeAttr(act, alpha));
   entry->prim = dnnl::convolution_forward(pd);
-  entry->weightsMd = pd.weights_desc();
   entry->scratchMd = pd.scratchpad_desc();
-  memory::desc user = g.weights(tag::hwio);
-  entry->reorderWeights = entry->weightsMd != user;
-  if (entry->reorderWeights) entry->weightsReorder = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), user, cpuEngine(), entry->weightsMd));
+  entry->weights.init(pd.weights_desc(), g.weights(tag::hwio), false);
   return *map.emplace(key, std::move(entry)).first->second;
 }
 
@@ -127,11 +154,8 @@ BackwardDataEntry& backwardDataEntry(const Geometry& g) {
   dnnl::convolution_backward_data::primitive_desc pd(d, plainAttr(), cpuEngine(), hint);
 #endif
   entry->prim = dnnl::convolution_backward_data(pd);
-  entry->weightsMd = pd.weights_desc();
   entry->scratchMd = pd.scratchpad_desc();
-  memory::desc user = g.weights(tag::hwio);
-  entry->reorderWeights = entry->weightsMd != user;
-  if (entry->reorderWeights) entry->weightsReorder = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), user, cpuEngine(), entry->weightsMd));
+  entry->weights.init(pd.weights_desc(), g.weights(tag::hwio), false);
   return *map.emplace(key, std::move(entry)).first->second;
 }
 
@@ -151,11 +175,8 @@ BackwardWeightsEntry& backwardWeightsEntry(const Geometry& g) {
   dnnl::convolution_backward_weights::primitive_desc pd(d, plainAttr(), cpuEngine(), hint);
 #endif
   entry->prim = dnnl::convolution_backward_weights(pd);
-  entry->diffWeightsMd = pd.diff_weights_desc();
   entry->scratchMd = pd.scratchpad_desc();
-  memory::desc user = g.weights(tag::hwio);
-  entry->reorderWeights = entry->diffWeightsMd != user;
-  if (entry->reorderWeights) entry->weightsReorder = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), entry->diffWeightsMd, cpuEngine(), user));
+  entry->diffWeights.init(pd.diff_weights_desc(), g.weights(tag::hwio), true);
   return *map.emplace(key, std::move(entry)).first->second;
 }
 
@@ -174,12 +195,7 @@ DLTS_EXPORT(conv2d) {
     ForwardEntry& e = forwardEntry(g, bias != nullptr, act, alpha);
     auto& eng = cpuEngine();
     auto& s = cpuStream();
-    memory userW(g.weights(tag::hwio), eng, w);
-    memory weights = userW;
-    if (e.reorderWeights) {
-      weights = memory(e.weightsMd, eng, e.weights.get(e.weightsMd.get_size()));
-      e.weightsReorder.execute(s, userW, weights);
-    }
+    memory weights = e.weights.read(memory(g.weights(tag::hwio), eng, w), s);
     std::unordered_map<int, memory> margs = {{DNNL_ARG_SRC, memory(g.src(), eng, x)},
                                              {DNNL_ARG_WEIGHTS, weights},
                                              {DNNL_ARG_DST, memory(g.dst(), eng, out)},
@@ -203,12 +219,7 @@ DLTS_EXPORT(conv2dBackpropInput) {
     BackwardDataEntry& e = backwardDataEntry(g);
     auto& eng = cpuEngine();
     auto& s = cpuStream();
-    memory userW(g.weights(tag::hwio), eng, w);
-    memory weights = userW;
-    if (e.reorderWeights) {
-      weights = memory(e.weightsMd, eng, e.weights.get(e.weightsMd.get_size()));
-      e.weightsReorder.execute(s, userW, weights);
-    }
+    memory weights = e.weights.read(memory(g.weights(tag::hwio), eng, w), s);
     e.prim.execute(s, {{DNNL_ARG_DIFF_DST, memory(g.dst(), eng, dy)},
                        {DNNL_ARG_WEIGHTS, weights},
                        {DNNL_ARG_DIFF_SRC, memory(g.src(), eng, dx)},
@@ -231,13 +242,12 @@ DLTS_EXPORT(conv2dBackpropFilter) {
     auto& eng = cpuEngine();
     auto& s = cpuStream();
     memory userW(g.weights(tag::hwio), eng, dw);
-    memory diffWeights = userW;
-    if (e.reorderWeights) diffWeights = memory(e.diffWeightsMd, eng, e.weights.get(e.diffWeightsMd.get_size()));
+    memory diffWeights = e.diffWeights.in(userW);
     e.prim.execute(s, {{DNNL_ARG_SRC, memory(g.src(), eng, x)},
                        {DNNL_ARG_DIFF_DST, memory(g.dst(), eng, dy)},
                        {DNNL_ARG_DIFF_WEIGHTS, diffWeights},
                        {DNNL_ARG_SCRATCHPAD, scratchMemory(e.scratchMd)}});
-    if (e.reorderWeights) e.weightsReorder.execute(s, diffWeights, userW);
+    e.diffWeights.written(diffWeights, userW, s);
     s.wait();
   } catch (const dnnl::error& err) {
     throw dlts::Error(std::string("conv2dBackpropFilter: ") + err.what());
