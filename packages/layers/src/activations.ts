@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DltsError, received } from '@dlts/tensors';
+import { withKerasLogits } from './keras_logits';
 
 /** An elementwise (or, for softmax, last-axis) activation function. */
 export type ActivationFn = (x: tf.Tensor) => tf.Tensor;
@@ -11,8 +12,9 @@ const ACTIVATIONS: Record<string, ActivationFn> = {
   linear: (x) => x,
   relu: (x) => tf.relu(x),
   relu6: (x) => tf.relu6(x),
-  sigmoid: (x) => tf.sigmoid(x),
-  softmax: (x) => tf.softmax(x, -1),
+  // Both remember their input for the crossentropy losses, as Keras's `_keras_logits`.
+  sigmoid: (x) => withKerasLogits(tf.sigmoid(x), x),
+  softmax: (x) => withKerasLogits(tf.softmax(x, -1), x),
   softplus: (x) => tf.softplus(x),
   softsign: (x) => tf.div(x, tf.add(tf.abs(x), 1)),
   tanh: (x) => tf.tanh(x),

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DltsError } from '@dlts/tensors';
+import { kerasLogits } from '../keras_logits';
 import { EPSILON, LossFunctionWrapper, type Loss } from './loss';
+import { softmaxCrossEntropyWithLogits } from './softmax_cross_entropy';
 import { assertSameShape, squeezeOrExpandToSameRank, toFloat } from './same_rank';
 import { checkBoolean, checkKnownOptions, checkNumber } from './validate';
 
@@ -46,11 +48,13 @@ export function binaryCrossentropy(options: CrossentropyOptions = {}): Loss {
   const smoothing = checkNumber(fn, 'label_smoothing', 'labelSmoothing', options.labelSmoothing ?? 0, { min: 0, max: 1 });
   const call = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
-      let [t, p] = squeezeOrExpandToSameRank(toFloat(yTrue), toFloat(yPred));
+      // The output of a sigmoid activation: its logits, as Keras does (see keras_logits.ts).
+      const logits = fromLogits ? undefined : kerasLogits(yPred);
+      let [t, p] = squeezeOrExpandToSameRank(toFloat(yTrue), toFloat(logits ?? yPred));
       assertSameShape('binary_crossentropy', t, p);
       if (smoothing) t = tf.add(tf.mul(t, 1 - smoothing), 0.5 * smoothing);
       let elementwise: tf.Tensor;
-      if (fromLogits) {
+      if (fromLogits || logits) {
         elementwise = tf.add(tf.sub(tf.relu(p), tf.mul(p, t)), tf.log1p(tf.exp(tf.neg(tf.abs(p)))));
       } else {
         p = tf.clipByValue(p, EPSILON, 1 - EPSILON);
@@ -70,6 +74,11 @@ export function binaryCrossentropy(options: CrossentropyOptions = {}): Loss {
  * renormalised to sum to 1 and clipped to `[1e-7, 1 - 1e-7]` (Keras's backend), or, with
  * `fromLogits`, `-sum(y logSoftmax(x))`. Targets are one-hot (or any distribution).
  *
+ * As in Keras 3 (TensorFlow backend), when `yPred` is the output of a `softmax` activation in
+ * `fit`/`evaluate`, the loss is computed from that activation's input (the logits): the same value
+ * without the clipping, and a fused gradient (`softmax - y`). The sparse and binary (after a
+ * `sigmoid`) crossentropies do the same.
+ *
  * @param options - `fromLogits` (default `false`), `labelSmoothing` (default `0`).
  * @returns the `CategoricalCrossentropy` loss.
  * @example
@@ -85,14 +94,17 @@ export function categoricalCrossentropy(options: CrossentropyOptions = {}): Loss
   const smoothing = checkNumber(fn, 'label_smoothing', 'labelSmoothing', options.labelSmoothing ?? 0, { min: 0, max: 1 });
   const call = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
-      const [t0, p] = squeezeOrExpandToSameRank(toFloat(yTrue), toFloat(yPred));
+      // The output of a softmax activation: its logits, as Keras does (see keras_logits.ts).
+      const logits = fromLogits ? undefined : kerasLogits(yPred);
+      const [t0, p] = squeezeOrExpandToSameRank(toFloat(yTrue), toFloat(logits ?? yPred));
       assertSameShape('categorical_crossentropy', t0, p);
       let t = t0;
       if (smoothing) {
         const numClasses = p.shape[p.rank - 1];
         t = tf.add(tf.mul(t, 1 - smoothing), smoothing / numClasses);
       }
-      return tf.neg(tf.sum(tf.mul(t, logProbabilities(p, fromLogits)), -1));
+      if (fromLogits || logits) return softmaxCrossEntropyWithLogits(t, p);
+      return tf.neg(tf.sum(tf.mul(t, probabilityLogs(p)), -1));
     });
   return new LossFunctionWrapper('categorical_crossentropy', 'CategoricalCrossentropy', call, {
     from_logits: fromLogits,
@@ -124,8 +136,11 @@ export function sparseCategoricalCrossentropy(options: SparseCategoricalCrossent
       : checkNumber(fn, 'ignore_class', 'ignoreClass', options.ignoreClass);
   const call = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
+      // The output of a softmax activation: its logits, as Keras does (see keras_logits.ts).
+      const logits = fromLogits ? undefined : kerasLogits(yPred);
+      const useLogits = fromLogits || logits !== undefined;
       let t = toFloat(yTrue);
-      let p = toFloat(yPred);
+      let p = toFloat(logits ?? yPred);
       if (t.rank === p.rank && t.shape[t.rank - 1] === 1) t = tf.squeeze(t, [t.rank - 1]);
       const labelShapeOk = t.rank === p.rank - 1 && t.shape.every((d, i) => d === p.shape[i]);
       if (!labelShapeOk) {
@@ -143,7 +158,7 @@ export function sparseCategoricalCrossentropy(options: SparseCategoricalCrossent
         p = tf.where(tf.expandDims(valid, -1), p, tf.onesLike(p));
       }
       const oneHot = tf.oneHot(tf.cast(t, 'int32'), numClasses, 1, 0, 'float32');
-      let res: tf.Tensor = tf.neg(tf.sum(tf.mul(oneHot, logProbabilities(p, fromLogits)), -1));
+      let res: tf.Tensor = useLogits ? softmaxCrossEntropyWithLogits(oneHot, p) : tf.neg(tf.sum(tf.mul(oneHot, probabilityLogs(p)), -1));
       if (valid !== undefined) {
         // Keras masks the result and reduces with weight total/valid on valid entries.
         const validF = tf.cast(valid, 'float32');
@@ -159,9 +174,8 @@ export function sparseCategoricalCrossentropy(options: SparseCategoricalCrossent
   });
 }
 
-/** log-probabilities along the last axis, as Keras's backends compute them. */
-function logProbabilities(p: tf.Tensor, fromLogits: boolean): tf.Tensor {
-  if (fromLogits) return tf.logSoftmax(p, -1);
+/** Logs of probabilities along the last axis, renormalised and clipped as Keras's backends do. */
+function probabilityLogs(p: tf.Tensor): tf.Tensor {
   const normalised = tf.div(p, tf.sum(p, -1, true));
   return tf.log(tf.clipByValue(normalised, EPSILON, 1 - EPSILON));
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DltsError, gradientsRegistered } from '@dlts/tensors';
+import { recordKerasLogits } from '../keras_logits';
 import type { Model } from '../models/model';
 import type { CompiledState } from './compile';
 import { sampleCount, toTensorList, type DataInput } from './data';
@@ -125,10 +126,11 @@ export function runTrainStep(model: Model, state: CompiledState, data: StepData,
   const variables = state.trainableWeights.map((w) => w.variable);
   let preds: tf.Tensor[] = [];
   let perOutput: tf.Scalar[] = [];
+  const logits: tf.Tensor[] = [];
   try {
     tf.tidy(() => {
       const lossFn = (): tf.Scalar => {
-        const outs = model.callOutputs(data.xs, { training: true });
+        const outs = recordKerasLogits(logits, () => model.callOutputs(data.xs, { training: true }));
         const loss = computeLoss(model, state, data.ys, outs, data.sampleWeight);
         preds = outs.map((o) => tf.keep(o));
         perOutput = loss.perOutput.map((l) => tf.keep(l));
@@ -148,16 +150,22 @@ export function runTrainStep(model: Model, state: CompiledState, data: StepData,
   } finally {
     for (const t of preds) t.dispose();
     for (const t of perOutput) t.dispose();
+    tf.dispose(logits);
   }
 }
 
 /** Loss and metric updates for one batch in inference mode (validation, evaluate). */
 export function runTestStep(model: Model, state: CompiledState, data: StepData, agg: EpochAggregator): void {
-  tf.tidy(() => {
-    const outs = model.callOutputs(data.xs, { training: false });
-    const { total, perOutput } = computeLoss(model, state, data.ys, outs, data.sampleWeight);
-    agg.add(total, perOutput, outs, data.ys, data.xs[0].shape[0], data.sampleWeight);
-  });
+  const logits: tf.Tensor[] = [];
+  try {
+    tf.tidy(() => {
+      const outs = recordKerasLogits(logits, () => model.callOutputs(data.xs, { training: false }));
+      const { total, perOutput } = computeLoss(model, state, data.ys, outs, data.sampleWeight);
+      agg.add(total, perOutput, outs, data.ys, data.xs[0].shape[0], data.sampleWeight);
+    });
+  } finally {
+    tf.dispose(logits);
+  }
 }
 
 /** Converts user data for one batch into a `StepData`, casting targets to float32 where the loss needs it. */
