@@ -184,3 +184,35 @@ DLTS_EXPORT(softmax) {
   }
   return dlts::undefinedValue(args.env());
 }
+
+// softmaxCrossEntropy(logits, labels, loss, backprop, rows, n): per row r of n values,
+//   loss[r] = -sum(y logSoftmax(x)) = logsumexp(x) sum(y) - sum(y x)
+//   backprop[r] = softmax(x) sum(y) - y       (d loss[r] / dx)
+// TensorFlow's SoftmaxCrossEntropyWithLogits, in one pass over each row.
+DLTS_EXPORT(softmaxCrossEntropy) {
+  const float* x = args.f32(0);
+  const float* y = args.f32(1);
+  float* loss = args.f32(2);
+  float* bp = args.f32(3);
+  const int64_t rows = args.i64(4), n = args.i64(5);
+#pragma omp parallel for schedule(static) if (rows * n > dlts::kParallelGrain && rows > 1)
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* p = x + r * n;
+    const float* t = y + r * n;
+    float* q = bp + r * n;
+    float m = -INFINITY;
+    for (int64_t k = 0; k < n; ++k) m = std::isnan(p[k]) || p[k] > m ? p[k] : m;
+    double s = 0, ySum = 0, yx = 0;
+    for (int64_t k = 0; k < n; ++k) {
+      q[k] = std::exp(p[k] - m);
+      s += q[k];
+      ySum += t[k];
+      yx += static_cast<double>(t[k]) * (p[k] - m);
+    }
+    // logsumexp(x) sum(y) - sum(y x) = (m + log s) sum(y) - sum(y x) = log(s) sum(y) - sum(y (x - m))
+    loss[r] = static_cast<float>(std::log(s) * ySum - yx);
+    const float scale = static_cast<float>(ySum / s);
+    for (int64_t k = 0; k < n; ++k) q[k] = q[k] * scale - t[k];
+  }
+  return dlts::undefinedValue(args.env());
+}

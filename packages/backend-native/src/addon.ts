@@ -40,6 +40,7 @@ export interface NativeAddon {
   gather(x: Float32Array, indices: Int32Array, out: Float32Array, outer: number, axisSize: number, inner: number): number;
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, n: number, inner: number): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, n: number): void;
+  softmaxCrossEntropy(logits: Float32Array, labels: Float32Array, loss: Float32Array, backprop: Float32Array, rows: number, n: number): void;
   rmsprop(
     w: Float32Array,
     g: Float32Array,

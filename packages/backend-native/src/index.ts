@@ -14,4 +14,5 @@ export { BufferPool } from './buffer_pool';
 export type { BufferPoolStats } from './buffer_pool';
 export { nativeKernelConfigs } from './kernels/index';
 export { APPLY_ADAM, APPLY_RMSPROP, APPLY_SGD } from './kernels/optimizer';
+export { SOFTMAX_CROSS_ENTROPY } from './kernels/softmax_cross_entropy';
 export { NATIVE_BACKEND, kernelCounts, resetKernelCounts } from './kernels/kernel_util';

@@ -14,6 +14,7 @@ import { batchMatMulConfig, fusedMatMulConfig } from './matmul';
 import { applyAdamConfig, applyRMSpropConfig, applySGDConfig } from './optimizer';
 import { avgPoolConfig, avgPoolGradConfig, maxPoolConfig, maxPoolGradConfig } from './pool';
 import { reduceConfigs, softmaxConfig } from './reduce';
+import { softmaxCrossEntropyConfig } from './softmax_cross_entropy';
 import { unaryConfigs } from './unary';
 
 /**
@@ -40,6 +41,7 @@ export const nativeKernelConfigs: readonly KernelConfig[] = [
   addNConfig,
   ...reduceConfigs,
   softmaxConfig,
+  softmaxCrossEntropyConfig,
   gatherV2Config,
   castConfig,
   ...logicConfigs,
