@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DltsError, received } from '@dlts/tensors';
 import { getActivation, type ActivationFn } from '../activations';
 import { Layer, type LayerArgs, type Tensors } from '../engine/layer';
+import { denseMatMul } from './dense_matmul';
 import { formatShape, type Shape } from '../engine/shape';
 import type { LayerWeight } from '../engine/weight';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers';
@@ -101,7 +102,7 @@ export class Dense extends Layer {
       const bias = this.bias?.variable;
       if (x.rank === 2) {
         const fused = FUSABLE.has(this.activation.name);
-        const y = tf.fused.matMul({ a: x, b: kernel, bias, activation: fused ? (this.activation.name as 'relu' | 'linear') : 'linear' });
+        const y = denseMatMul(x as tf.Tensor2D, kernel as tf.Tensor2D, bias as tf.Tensor1D | undefined, fused ? (this.activation.name as 'relu' | 'linear') : 'linear');
         return fused ? y : this.activation.fn(y);
       }
       // Higher rank: contract the last axis.
