@@ -1,6 +1,9 @@
 // Fused optimizer updates: one pass over a variable, its gradient and its slots instead of the
 // eight to ten elementwise ops (each a full pass over memory) that the same update costs as
 // tfjs ops. The formulas are Keras's, as @dlts/layers writes them with tfjs ops.
+//
+// An output may be its input (an update in place: out[i] depends only on the inputs at i), so
+// the pointers are not `__restrict`; `omp simd` vectorises the loops all the same.
 #include <omp.h>
 
 #include <algorithm>
@@ -22,9 +25,9 @@ void chunked(int64_t n, F body) {
 
 // The RMSprop loop for one chunk, specialised on the optional slots so that it vectorises.
 template <bool kMom, bool kCentered>
-void rmspropRun(int64_t i0, int64_t i1, const float* __restrict w, const float* __restrict g, const float* __restrict v,
-                const float* __restrict mom, const float* __restrict avg, float* __restrict ow, float* __restrict ov,
-                float* __restrict omom, float* __restrict oavg, float lr, float rho, float oneMinusRho, float momentum, float eps) {
+void rmspropRun(int64_t i0, int64_t i1, const float* w, const float* g, const float* v,
+                const float* mom, const float* avg, float* ow, float* ov,
+                float* omom, float* oavg, float lr, float rho, float oneMinusRho, float momentum, float eps) {
 #pragma omp simd
   for (int64_t i = i0; i < i1; ++i) {
     const float gi = g[i];
@@ -50,8 +53,8 @@ void rmspropRun(int64_t i0, int64_t i1, const float* __restrict w, const float* 
 }
 
 template <bool kAms>
-void adamRun(int64_t i0, int64_t i1, const float* __restrict w, const float* __restrict g, const float* __restrict m, const float* __restrict v,
-             const float* __restrict vhat, float* __restrict ow, float* __restrict om, float* __restrict ov, float* __restrict ovhat, float alpha,
+void adamRun(int64_t i0, int64_t i1, const float* w, const float* g, const float* m, const float* v,
+             const float* vhat, float* ow, float* om, float* ov, float* ovhat, float alpha,
              float c1, float c2, float eps) {
 #pragma omp simd
   for (int64_t i = i0; i < i1; ++i) {
@@ -70,8 +73,8 @@ void adamRun(int64_t i0, int64_t i1, const float* __restrict w, const float* __r
 }
 
 template <bool kMom, bool kNesterov>
-void sgdRun(int64_t i0, int64_t i1, const float* __restrict w, const float* __restrict g, const float* __restrict mom, float* __restrict ow,
-            float* __restrict omom, float lr, float momentum) {
+void sgdRun(int64_t i0, int64_t i1, const float* w, const float* g, const float* mom, float* ow,
+            float* omom, float lr, float momentum) {
 #pragma omp simd
   for (int64_t i = i0; i < i1; ++i) {
     const float step = g[i] * lr;

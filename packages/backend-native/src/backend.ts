@@ -80,6 +80,17 @@ export class NativeBackend extends MathBackendCPU {
     return freed;
   }
 
+  /**
+   * Whether the tensor data `dataId` may be overwritten in place: one tensor refers to it (no
+   * clone, reshape or saved copy shares it), and its memory came from this backend's pool, is not
+   * shared with another tensor (a slice view) and never reached user code (`dataSync()` ...).
+   */
+  ownsExclusively(dataId: DataId): boolean {
+    if (!this.data.has(dataId)) return false;
+    const entry = this.data.get(dataId);
+    return entry.refCount === 1 && this.pool.isExclusive(entry.values);
+  }
+
   override readSync(dataId: DataId): backend_util.BackendValues {
     // The array goes to user code (dataSync, data, arraySync, bufferSync): never recycle it.
     if (this.data.has(dataId)) this.pool.escape(this.data.get(dataId).values);

@@ -53,4 +53,20 @@ describe('BufferPool', () => {
     pool.clear();
     expect(pool.stats().pooledBytes).toBe(0);
   });
+
+  it('says a buffer is exclusive only when it is its own, whole, referenced once and never escaped', () => {
+    const pool = new BufferPool(1 << 20);
+    const a = pool.takeFloat32(N);
+    expect(pool.isExclusive(a)).toBe(false); // no tensor refers to it yet
+    pool.retain(a);
+    expect(pool.isExclusive(a)).toBe(true);
+    expect(pool.isExclusive(a.subarray(10))).toBe(false); // a view of part of it
+    pool.retain(a.subarray(10));
+    expect(pool.isExclusive(a)).toBe(false); // shared with a slice
+    pool.release(a.subarray(10));
+    expect(pool.isExclusive(a)).toBe(true);
+    pool.escape(a);
+    expect(pool.isExclusive(a)).toBe(false); // user code holds it
+    expect(pool.isExclusive(new Float32Array(N))).toBe(false); // not the pool's
+  });
 });

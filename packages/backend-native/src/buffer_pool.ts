@@ -101,6 +101,17 @@ export class BufferPool {
     this.pooled += bytes;
   }
 
+  /**
+   * Whether `values` covers a whole buffer of this pool that exactly one tensor data entry refers
+   * to and that never escaped to user code: writing into it is then invisible to anyone else.
+   */
+  isExclusive(values: unknown): boolean {
+    const buffer = bufferOf(values);
+    if (!buffer || this.refs.get(buffer) !== 1) return false;
+    const view = values as ArrayBufferView;
+    return view.byteOffset === 0 && view.byteLength === buffer.byteLength;
+  }
+
   /** `values` was handed to user code: never recycle its buffer. */
   escape(values: unknown): void {
     const buffer = bufferOf(values);

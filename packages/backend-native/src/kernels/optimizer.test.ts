@@ -109,4 +109,62 @@ describe.skipIf(!nativeAvailable)('fused optimizer kernels (native) vs the tfjs-
       expect(tf.getKernel(k, 'cpu')).toBeUndefined();
     }
   });
+
+  describe('inPlace', () => {
+    const attrs = { learningRate: 0.01, rho: 0.9, momentum: 0, epsilon: 1e-7 };
+    // Large enough for the buffer pool (smaller arrays are plain allocations, never updated in place).
+    const big = [64, 80];
+    /** A variable and a slot whose memory the backend allocated (a kernel output), as after a first update. */
+    function owned(): { variable: tf.Variable; velocity: tf.Variable } {
+      const [v0, s0] = tf.tidy(() => [tf.add(randomTensor(big, 1), 0), tf.add(randomTensor(big, 3, 0.5, 1), 0)]);
+      const variable = tf.variable(v0);
+      const velocity = tf.variable(s0);
+      tf.dispose([v0, s0]); // the variables are now the only tensors on that memory
+      return { variable, velocity };
+    }
+
+    it('updates exclusively owned memory in place, with the same values, and returns nothing', async () => {
+      const previous = tf.getBackend();
+      await tf.setBackend('native');
+      try {
+        const gradient = randomTensor(big, 2);
+        const a = owned();
+        const b = owned();
+        const before = tf.memory().numTensors;
+        const fresh = tf.engine().runKernel(APPLY_RMSPROP, { variable: a.variable, gradient, velocity: a.velocity }, attrs) as tf.Tensor[];
+        const ids = [b.variable.dataId, b.velocity.dataId];
+        const inPlace = tf.engine().runKernel(APPLY_RMSPROP, { variable: b.variable, gradient, velocity: b.velocity }, { ...attrs, inPlace: true }) as tf.Tensor[];
+        expect(inPlace).toEqual([]);
+        expect([b.variable.dataId, b.velocity.dataId]).toEqual(ids);
+        expect(tf.memory().numTensors).toBe(before + 2); // only the out-of-place outputs
+        expect(Array.from(b.variable.dataSync())).toEqual(Array.from(fresh[0].dataSync()));
+        expect(Array.from(b.velocity.dataSync())).toEqual(Array.from(fresh[1].dataSync()));
+        tf.dispose([...fresh, gradient, a.variable, a.velocity, b.variable, b.velocity]);
+      } finally {
+        await tf.setBackend(previous);
+      }
+    });
+
+    it.each([
+      ['a clone shares the variable', (v: tf.Variable) => tf.clone(v)],
+      ['a reshape shares the variable', (v: tf.Variable) => tf.reshape(v, [-1])],
+      ['user code read the variable', (v: tf.Variable) => (v.dataSync(), undefined)],
+    ])('does not write in place when %s: returns new outputs and leaves the shared memory alone', async (_, share) => {
+      const previous = tf.getBackend();
+      await tf.setBackend('native');
+      try {
+        const gradient = randomTensor(big, 2);
+        const { variable, velocity } = owned();
+        const sharer = share(variable);
+        const old = Array.from(variable.dataSync());
+        const out = tf.engine().runKernel(APPLY_RMSPROP, { variable, gradient, velocity }, { ...attrs, inPlace: true }) as tf.Tensor[];
+        expect(out).toHaveLength(2);
+        expect(Array.from(variable.dataSync())).toEqual(old);
+        if (sharer) expect(Array.from(sharer.dataSync())).toEqual(old);
+        tf.dispose([...out, gradient, variable, velocity, ...(sharer ? [sharer] : [])]);
+      } finally {
+        await tf.setBackend(previous);
+      }
+    });
+  });
 });

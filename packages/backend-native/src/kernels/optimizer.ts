@@ -23,6 +23,13 @@
  * - `DltsApplySGD`: `{variable, gradient, momentum?}`, attrs `{learningRate, momentum, nesterov}`
  *   -> `[variable, momentum?]`.
  *
+ * With the attr `inPlace: true`, a kernel that owns the memory of the variable and of every slot
+ * exclusively (one tensor refers to each, allocated by this backend, never read by user code:
+ * `NativeBackend.ownsExclusively`) writes the new values into them and returns no outputs; the
+ * caller then has nothing to assign. Otherwise it returns the outputs as above. Updating in place
+ * saves two fresh buffers per variable and a pass over memory (about a third of the time of the
+ * chapter-2 network's RMSprop update).
+ *
  * @packageDocumentation
  */
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
@@ -67,6 +74,18 @@ function values(backend: NativeBackend, t: TensorInfo | undefined, size: number,
   return v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
 }
 
+/**
+ * The arrays to write: the targets' own (in place, when asked and every target is exclusively
+ * owned) or fresh ones.
+ */
+function targetsOrFresh(backend: NativeBackend, attrs: NamedAttrMap, targets: (TensorInfo | undefined)[], n: number): { inPlace: boolean; out: (Float32Array | null)[] } {
+  const present = targets.filter((t): t is TensorInfo => t !== undefined);
+  if (attrs.inPlace === true && present.every((t) => t.dtype === 'float32' && backend.ownsExclusively(t.dataId))) {
+    return { inPlace: true, out: targets.map((t) => (t === undefined ? null : (backend.data.get(t.dataId).values as Float32Array))) };
+  }
+  return { inPlace: false, out: targets.map((t) => (t === undefined ? null : backend.outputFloat32(n))) };
+}
+
 function outputs(backend: NativeBackend, shape: number[], arrays: (Float32Array | null)[]): TensorInfo[] {
   return arrays.filter((a): a is Float32Array => a !== null).map((a) => output(backend, shape, a));
 }
@@ -77,9 +96,9 @@ export const applyRMSpropConfig: KernelConfig = nativeKernel(APPLY_RMSPROP, ({ i
   const n = backend.data.get(inputs.variable.dataId).values!.length;
   const [w, g, v, mom, avg] = (['variable', 'gradient', 'velocity', 'momentum', 'averageGradient'] as const).map((k) => values(backend, inputs[k], n, k));
   if (!w || !g || !v) throw new Error(`@dlts/backend-native: ${APPLY_RMSPROP} needs variable, gradient and velocity`);
-  const out = [backend.outputFloat32(n), backend.outputFloat32(n), mom ? backend.outputFloat32(n) : null, avg ? backend.outputFloat32(n) : null];
+  const { inPlace, out } = targetsOrFresh(backend, attrs, [inputs.variable, inputs.velocity, inputs.momentum, inputs.averageGradient], n);
   backend.addon.rmsprop(w, g, v, mom, avg, out[0]!, out[1]!, out[2], out[3], Number(attrs.learningRate), Number(attrs.rho), Number(attrs.momentum ?? 0), Number(attrs.epsilon));
-  return outputs(backend, shape, out);
+  return inPlace ? [] : outputs(backend, shape, out);
 });
 
 /** `DltsApplyAdam` on the native backend. */
@@ -88,9 +107,9 @@ export const applyAdamConfig: KernelConfig = nativeKernel(APPLY_ADAM, ({ inputs,
   const n = backend.data.get(inputs.variable.dataId).values!.length;
   const [w, g, m, v, vhat] = (['variable', 'gradient', 'm', 'v', 'vhat'] as const).map((k) => values(backend, inputs[k], n, k));
   if (!w || !g || !m || !v) throw new Error(`@dlts/backend-native: ${APPLY_ADAM} needs variable, gradient, m and v`);
-  const out = [backend.outputFloat32(n), backend.outputFloat32(n), backend.outputFloat32(n), vhat ? backend.outputFloat32(n) : null];
+  const { inPlace, out } = targetsOrFresh(backend, attrs, [inputs.variable, inputs.m, inputs.v, inputs.vhat], n);
   backend.addon.adam(w, g, m, v, vhat, out[0]!, out[1]!, out[2]!, out[3], Number(attrs.alpha), Number(attrs.beta1), Number(attrs.beta2), Number(attrs.epsilon));
-  return outputs(backend, shape, out);
+  return inPlace ? [] : outputs(backend, shape, out);
 });
 
 /** `DltsApplySGD` on the native backend. */
@@ -99,7 +118,7 @@ export const applySGDConfig: KernelConfig = nativeKernel(APPLY_SGD, ({ inputs, b
   const n = backend.data.get(inputs.variable.dataId).values!.length;
   const [w, g, mom] = (['variable', 'gradient', 'momentum'] as const).map((k) => values(backend, inputs[k], n, k));
   if (!w || !g) throw new Error(`@dlts/backend-native: ${APPLY_SGD} needs variable and gradient`);
-  const out = [backend.outputFloat32(n), mom ? backend.outputFloat32(n) : null];
+  const { inPlace, out } = targetsOrFresh(backend, attrs, [inputs.variable, inputs.momentum], n);
   backend.addon.sgd(w, g, mom, out[0]!, out[1], Number(attrs.learningRate), Number(attrs.momentum ?? 0), attrs.nesterov ? 1 : 0);
-  return outputs(backend, shape, out);
+  return inPlace ? [] : outputs(backend, shape, out);
 });
