@@ -115,8 +115,28 @@ struct Registry {
 napi_value undefinedValue(napi_env env);
 napi_value numberValue(napi_env env, double v);
 
-// Parallelise a loop only when it has enough work to pay for waking the threads.
-constexpr int64_t kParallelGrain = 1 << 15;
+// Parallelise a loop only when it has enough work to pay for waking the threads. Measured in a
+// training step (not in a loop of one kernel): between kernels the other thread is often busy
+// with or preempted by V8's own background threads (GC, compilers), and a parallel region then
+// waits for it; an elementwise pass over fewer than ~256k values is faster on one thread.
+constexpr int64_t kParallelGrain = 1 << 18;
+
+// The same for matrix products, in multiply-adds: below this (a 10-class output layer and its
+// gradients, 128 x 512 x 10 = 655k) one thread is faster in a training step.
+constexpr int64_t kParallelMatMulGrain = 1 << 22;
+
+// Runs the calling thread's next OpenMP regions (and oneDNN primitives) on one thread while in
+// scope, when `serial` is true.
+class SerialScope {
+ public:
+  explicit SerialScope(bool serial);
+  ~SerialScope();
+  SerialScope(const SerialScope&) = delete;
+  SerialScope& operator=(const SerialScope&) = delete;
+
+ private:
+  int previous_ = 0;
+};
 
 }  // namespace dlts
 

@@ -90,7 +90,7 @@ void smallKMatMul(const float* a, const float* b, float* out, const Shape& s, co
         for (int64_t j = 0; j < s.N; ++j) packed[k * s.N + j] = s.tb ? B[j * s.K + k] : B[k * s.N + j];
     }
     const float* P = packed.data();
-#pragma omp parallel for schedule(static) if (s.M * s.N * s.K > dlts::kParallelGrain)
+#pragma omp parallel for schedule(static) if (s.M * s.N * s.K >= dlts::kParallelMatMulGrain)
     for (int64_t i = 0; i < s.M; ++i) {
       float* row = out + (bi * s.M + i) * s.N;
       if (bias == nullptr) {
@@ -136,6 +136,7 @@ DLTS_EXPORT(matmul) {
     }
     return dlts::undefinedValue(args.env());
   }
+  dlts::SerialScope serial(batch * s.M * s.N * s.K < dlts::kParallelMatMulGrain);
   const int biasMode = bias == nullptr ? kNoBias : (biasLen == 1 ? kScalarBias : kColumnBias);
   if (biasMode == kColumnBias && static_cast<int64_t>(biasLen) != s.N) throw dlts::Error("matmul: bias must have 1 or N values");
   if (s.K <= kSmallK) {

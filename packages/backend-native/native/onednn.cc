@@ -65,4 +65,14 @@ dnnl::primitive_attr makeAttr(int act, float alpha) {
 
 std::string threadsKey() { return std::to_string(omp_get_max_threads()) + "t:"; }
 
+SerialScope::SerialScope(bool serial) {
+  if (!serial) return;
+  previous_ = omp_get_max_threads();
+  omp_set_num_threads(1);
+}
+
+SerialScope::~SerialScope() {
+  if (previous_ > 0) omp_set_num_threads(previous_);
+}
+
 }  // namespace dlts
