@@ -9,12 +9,12 @@
  *                     a convnet: it lacks Conv2DBackpropFilter)
  *   pytorch           PyTorch (Debian python3-torch), torch.set_num_threads(cores)
  *
- * for: ch02 (the dense network, one epoch, batch 128), ch04 (the MNIST convnet, one epoch,
- * batch 64), vgg16 (the VGG16 convolutional base, forward, 150x150, batch 8) and kernels (GEMM
+ * for: ch02 (the dense network: the course's fit, 5 epochs, batch 128; throughput over the whole
+ * fit, first epoch and its JIT warm-up included), ch04 (the MNIST convnet, one epoch, batch 64), vgg16 (the VGG16 convolutional base, forward, 150x150, batch 8) and kernels (GEMM
  * and convolution GFLOP/s of the native backend, numpy and PyTorch). Each measurement runs in a
  * fresh process; the table gives throughput and the ratio to PyTorch.
  *
- *   pnpm --filter @dlts/bench native [-- --what ch02,ch04,vgg16,kernels --modes ... --wasm-samples 6400]
+ *   pnpm --filter @dlts/bench native [-- --what ch02,ch04,vgg16,kernels --modes ... --epochs E --repeat R --wasm-samples 6400]
  *
  * PyTorch is not a dependency: install it by hand (`apt-get install python3-torch python3-numpy
  * libopenblas0-openmp`). Its environment here follows what makes it fast on Debian: the OpenMP
@@ -44,8 +44,18 @@ const { values } = parseArgs({
     'vgg-batches': { type: 'string', default: '5' },
     python: { type: 'string', default: '/usr/bin/python3' },
     repeat: { type: 'string', default: '1' },
+    epochs: { type: 'string' },
   },
 });
+
+/**
+ * Epochs trained per measurement: `--epochs`, or the course's 5 for ch02 (its fit, warm-up of the
+ * JavaScript JIT included) and 1 for ch04 (938 steps per epoch already).
+ */
+function epochsFor(what: string): number {
+  if (values.epochs !== undefined) return Number(values.epochs);
+  return what === 'ch02' ? 5 : 1;
+}
 
 interface Result {
   mode: string;
@@ -58,6 +68,8 @@ interface Result {
   kernels?: Record<string, { ms: number; gflops: number }>;
   /** CPU time of the process during the measurement (all threads). */
   cpuSeconds?: number;
+  /** Seconds of each epoch (ch02, ch04). */
+  epochSeconds?: number[];
   note?: string;
 }
 
@@ -109,6 +121,9 @@ async function childRun(what: string, mode: Mode, samples: number): Promise<Resu
   tensors.setSeed(1);
   const warmX = tf.slice(x, 0, batchSize * 3);
   const warmY = tf.slice(y, 0, batchSize * 3);
+  const epochs = epochsFor(what);
+  // Epoch ends, for the seconds of each epoch (the measured fit starts at `start`).
+  const ends: number[] = [];
   let fit: () => Promise<{ loss: number; accuracy: number }>;
   if (tfl) {
     const m = dense
@@ -128,16 +143,17 @@ async function childRun(what: string, mode: Mode, samples: number): Promise<Resu
     m.compile({ optimizer: tf.train.rmsprop(0.001, 0.9, 0, 1e-7), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     await m.fit(warmX, warmY, { epochs: 1, batchSize, verbose: 0 });
     fit = async () => {
-      const h = await m.fit(x, y, { epochs: 1, batchSize, verbose: 0, shuffle: true });
-      return { loss: h.history.loss[0] as number, accuracy: (h.history.acc ?? h.history.accuracy)[0] as number };
+      const h = await m.fit(x, y, { epochs, batchSize, verbose: 0, shuffle: true, callbacks: { onEpochEnd: async () => void ends.push(performance.now()) } });
+      return { loss: h.history.loss[epochs - 1] as number, accuracy: (h.history.acc ?? h.history.accuracy)[epochs - 1] as number };
     };
   } else {
     const { buildModel } = await import('./models');
+    const { LambdaCallback } = await import('@dlts/layers');
     const m = buildModel(dense ? 'dense' : 'convnet');
     await m.fit(warmX, warmY, { epochs: 1, batchSize, verbose: 0 });
     fit = async () => {
-      const h = await m.fit(x, y, { epochs: 1, batchSize, verbose: 0 });
-      return { loss: h.history.loss[0], accuracy: h.history.accuracy[0] };
+      const h = await m.fit(x, y, { epochs, batchSize, verbose: 0, callbacks: [new LambdaCallback({ onEpochEnd: () => void ends.push(performance.now()) })] });
+      return { loss: h.history.loss[epochs - 1], accuracy: h.history.accuracy[epochs - 1] };
     };
   }
   const start = performance.now();
@@ -145,7 +161,8 @@ async function childRun(what: string, mode: Mode, samples: number): Promise<Resu
   const { loss, accuracy } = await fit();
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  return { mode, what, samples, seconds, samplesPerSecond: samples / seconds, loss, accuracy, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  const epochSeconds = ends.map((t, i) => (t - (i === 0 ? start : ends[i - 1])) / 1000);
+  return { mode, what, samples: samples * epochs, seconds, samplesPerSecond: (samples * epochs) / seconds, loss, accuracy, cpuSeconds: (cpu.user + cpu.system) / 1e6, epochSeconds };
 }
 
 /** GEMM and convolution GFLOP/s through tfjs ops on the active backend (output allocation included). */
@@ -200,7 +217,7 @@ function runPython(what: string, samples: number): Result {
   };
   const openmp = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
   if (existsSync(openmp)) env.LD_LIBRARY_PATH = [openmp, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
-  const args = [script, what, '--samples', String(what === 'vgg16' ? Number(values['vgg-batches']) : samples), '--threads', String(cpus().length)];
+  const args = [script, what, '--samples', String(what === 'vgg16' ? Number(values['vgg-batches']) : samples), '--epochs', String(epochsFor(what)), '--threads', String(cpus().length)];
   const outText = execFileSync(values.python!, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
   const line = outText.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) throw new Error(`no result from PyTorch (${what})`);
@@ -208,7 +225,7 @@ function runPython(what: string, samples: number): Result {
 }
 
 function runChild(what: string, mode: Mode, samples: number): Result {
-  const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1], '--child', what, '--mode', mode, '--samples', String(samples), '--vgg-batches', values['vgg-batches']!], {
+  const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1], '--child', what, '--mode', mode, '--samples', String(samples), '--vgg-batches', values['vgg-batches']!, '--epochs', String(epochsFor(what))], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 24,
@@ -239,6 +256,8 @@ async function main() {
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}; load average at start ${load()}`);
   const results: Result[] = [];
+  /** Every run, with its round: the ratio to PyTorch within each round (runs next to each other). */
+  const runs: (Result & { round: number })[] = [];
   const modes = values.modes!.split(',') as Mode[];
   const repeat = Number(values.repeat);
   // Each round runs every mode once (interleaved), so that a burst of load hits all of them; the
@@ -252,10 +271,12 @@ async function main() {
         try {
           const r = mode === 'pytorch' ? runPython(what, samples) : runChild(what, mode, samples);
           keepBest(results, r);
+          if (r.samplesPerSecond !== undefined) runs.push({ ...r, round });
           if (r.kernels) {
             for (const [k, v] of Object.entries(r.kernels)) console.log(`${what} ${mode.padEnd(18)} ${k.padEnd(44)} ${v.ms.toFixed(2).padStart(9)} ms ${v.gflops.toFixed(1).padStart(7)} GFLOP/s`);
           } else {
-            const extra = r.loss !== undefined ? ` (loss ${r.loss.toFixed(4)}, accuracy ${r.accuracy?.toFixed(4)})` : '';
+            const epochs = r.epochSeconds && r.epochSeconds.length > 1 ? `; epochs ${r.epochSeconds.map((e) => e.toFixed(2)).join(', ')} s` : '';
+            const extra = (r.loss !== undefined ? ` (loss ${r.loss.toFixed(4)}, accuracy ${r.accuracy?.toFixed(4)})` : '') + epochs;
             console.log(`${what} ${mode.padEnd(18)} ${r.samples} samples in ${r.seconds!.toFixed(2)} s: ${r.samplesPerSecond!.toFixed(1)}/s${extra} [load ${load()}]`);
           }
         } catch (error) {
@@ -276,6 +297,24 @@ async function main() {
     const cell = (v: number | undefined) => (v === undefined ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
     const ratio = (v: number | undefined) => (v === undefined || torch === undefined ? 'n/a' : `${(v / torch).toFixed(2)}x`);
     console.log(`| ${titles[what]} | ${shown.map((m) => cell(get(m))).join(' | ')} | ${cell(torch)} | ${shown.map((m) => ratio(get(m))).join(' | ')} |`);
+  }
+  if (repeat > 1) {
+    // Best against best can pair a lucky run with an unlucky one; the ratios of runs made next to
+    // each other (same round), and their median, show how steady the comparison is.
+    for (const what of Object.keys(titles)) {
+      for (const mode of shown) {
+        const ratios: number[] = [];
+        for (let round = 0; round < repeat; round++) {
+          const mine = runs.find((r) => r.what === what && r.mode === mode && r.round === round);
+          const torch = runs.find((r) => r.what === what && r.mode === 'pytorch' && r.round === round);
+          if (mine && torch) ratios.push(mine.samplesPerSecond! / torch.samplesPerSecond!);
+        }
+        if (ratios.length < 2) continue;
+        const sorted = [...ratios].sort((a, b) => a - b);
+        const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        console.log(`${titles[what]}: ${mode} / pytorch per round ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')}; median ${median.toFixed(2)}x`);
+      }
+    }
   }
   const kernelRows = results.filter((r) => r.kernels);
   if (kernelRows.length > 0) {

@@ -1,6 +1,6 @@
 """PyTorch side of bench/native: the same models, data, batch sizes and optimizer as the dlts runs.
 
-    python3 torch_bench.py ch02|ch04|vgg16|kernels [--samples N] [--threads 2]
+    python3 torch_bench.py ch02|ch04|vgg16|kernels [--samples N] [--epochs E] [--threads 2]
 
 Prints one line `RESULT {json}`. Run it through run.ts, which sets up the environment PyTorch
 needs to be fast on Debian (see there): the OpenMP build of OpenBLAS and raised glibc malloc
@@ -39,7 +39,9 @@ def rmsprop(params):
     return torch.optim.RMSprop(params, lr=0.001, alpha=0.9, eps=1e-7)
 
 
-def train_epoch(model, x, y, batch_size):
+def train(model, x, y, batch_size, epochs):
+    """Trains `epochs` epochs (after a warm-up of 3 batches); returns the total time, each epoch's
+    time, and the last epoch's mean loss and accuracy."""
     opt = rmsprop(model.parameters())
     n = x.shape[0]
 
@@ -58,27 +60,31 @@ def train_epoch(model, x, y, batch_size):
     for i in range(3):
         step(x[i * batch_size : (i + 1) * batch_size], y[i * batch_size : (i + 1) * batch_size], correct)
     opt = rmsprop(model.parameters())
-    start = time.perf_counter()
-    perm = torch.randperm(n)
-    correct = torch.zeros((), dtype=torch.int64)
-    total = torch.zeros(())
-    for s in range(0, n, batch_size):
-        idx = perm[s : s + batch_size]
-        loss, correct = step(x[idx], y[idx], correct)
-        total += loss * idx.shape[0]
-    final = float(total) / n
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "samples": n, "samplesPerSecond": n / seconds, "loss": final, "accuracy": float(correct) / n}
+    epoch_seconds = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        perm = torch.randperm(n)
+        correct = torch.zeros((), dtype=torch.int64)
+        total = torch.zeros(())
+        for s in range(0, n, batch_size):
+            idx = perm[s : s + batch_size]
+            loss, correct = step(x[idx], y[idx], correct)
+            total += loss * idx.shape[0]
+        final = float(total) / n
+        accuracy = float(correct) / n
+        epoch_seconds.append(time.perf_counter() - start)
+    seconds = sum(epoch_seconds)
+    return {"seconds": seconds, "samples": n * epochs, "samplesPerSecond": n * epochs / seconds, "epochSeconds": epoch_seconds, "loss": final, "accuracy": accuracy}
 
 
-def ch02(samples):
+def ch02(samples, epochs):
     x, y = fashion(samples)
     x = x.reshape(-1, 784)
     model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
-    return train_epoch(model, x, y, 128)
+    return train(model, x, y, 128, epochs)
 
 
-def ch04(samples):
+def ch04(samples, epochs):
     x, y = fashion(samples)
     x = x.reshape(-1, 1, 28, 28)
     model = torch.nn.Sequential(
@@ -87,7 +93,7 @@ def ch04(samples):
         torch.nn.Conv2d(64, 64, 3), torch.nn.ReLU(),
         torch.nn.Flatten(), torch.nn.Linear(64 * 3 * 3, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10),
     )
-    return train_epoch(model, x, y, 64)
+    return train(model, x, y, 64, epochs)
 
 
 def vgg16_base():
@@ -100,7 +106,7 @@ def vgg16_base():
     return torch.nn.Sequential(*layers)
 
 
-def vgg16(batches):
+def vgg16(batches, _epochs):
     model = vgg16_base().eval()
     x = torch.rand(8, 3, 150, 150) * 255
     with torch.no_grad():
@@ -124,7 +130,7 @@ def timed(fn, flops, reps):
     return {"ms": best * 1e3, "gflops": flops / best / 1e9}
 
 
-def kernels(_):
+def kernels(_samples, _epochs):
     out = {}
     for m, k, n in [(1024, 1024, 1024), (128, 784, 512), (784, 128, 512)]:
         a = np.random.rand(m, k).astype(np.float32)
@@ -146,11 +152,12 @@ def main():
     parser.add_argument("what", choices=["ch02", "ch04", "vgg16", "kernels"])
     parser.add_argument("--samples", type=int, default=60000)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--epochs", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     fn = {"ch02": ch02, "ch04": ch04, "vgg16": vgg16, "kernels": kernels}[args.what]
-    result = fn(args.samples)
+    result = fn(args.samples, args.epochs)
     result.update({"mode": "pytorch", "torch": torch.__version__, "threads": torch.get_num_threads()})
     print("RESULT " + json.dumps(result), flush=True)
 
