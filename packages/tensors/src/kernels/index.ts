@@ -18,6 +18,7 @@ import { castConfig } from './cast';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input';
 import { fusedMatMulConfig } from './fused_mat_mul';
+import { gatherV2Config } from './gather';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max_pool_grad';
 import { oneHotConfig } from './one_hot';
@@ -31,6 +32,7 @@ export { castConfig } from './cast';
 export { conv2DBackpropFilterConfig } from './conv2d_backprop_filter';
 export { conv2DBackpropInputConfig } from './conv2d_backprop_input';
 export { fusedMatMulConfig } from './fused_mat_mul';
+export { gatherV2Config } from './gather';
 export { identityConfig } from './identity';
 export { maxPoolGradConfig } from './max_pool_grad';
 export { oneHotConfig } from './one_hot';
@@ -48,6 +50,7 @@ const REPLACEMENTS: readonly KernelConfig[] = [
   identityConfig,
   castConfig,
   oneHotConfig,
+  gatherV2Config,
 ];
 
 /** Kernels that the wasm backend does not have at all. */
