@@ -328,6 +328,32 @@ const convLayers: Array<{ net: string; x: [number, number, number, number]; f: [
 }
 
 // ---------------------------------------------------------------------------
+// Gather: the batch fit takes from the training set every step
+
+{
+  const rows: string[][] = [];
+  const cases: Array<[string, number[], number[], number]> = [
+    ['a batch of x: 128 rows of a [60000, 784] training set', [60000, 784], [128], 60000],
+    ['a batch of y: 128 rows of [60000, 10]', [60000, 10], [128], 60000],
+    ['an embedding lookup: [32, 100] ids in a [10000, 32] table', [10000, 32], [32, 100], 10000],
+  ];
+  let seed = 400;
+  for (const [label, shape, idxShape, range] of cases) {
+    const table0 = rnd(shape, seed++);
+    const count = idxShape.reduce((p, q) => p * q, 1);
+    const prepare = () => [tf.tensor(Int32Array.from({ length: count }, (_, i) => (i * 7919 + seed * 104729) % range), idxShape, 'int32')];
+    const run = (idx: Tensor) => tf.gather(table0, idx);
+    const r = compare(['stock', 'dlts'], prepare, run as never, ROUNDS);
+    rows.push([label, fmt(r.stock, 2), fmt(r.dlts, 2), speedup(r.stock, r.dlts)]);
+    seed++;
+    tf.dispose(table0);
+  }
+  console.log('## GatherV2 (ms per call)\n');
+  console.log(table(['gather', 'wasm stock', 'wasm dlts', 'speed-up'], rows));
+  console.log();
+}
+
+// ---------------------------------------------------------------------------
 // Training steps (tfjs-core only: forward + tf.variableGrads + SGD update)
 
 interface Net {
