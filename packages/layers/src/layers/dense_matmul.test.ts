@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectTensorsClose } from '@dlts/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import '@tensorflow/tfjs-backend-cpu';
+import { expect, it } from 'vitest';
+import { describeOnSuiteAndCpu } from '../testing/on_backends';
 import { denseMatMul } from './dense_matmul';
 
 /** The unfused reference: activation(x . w + b) with tfjs's own gradients. */
@@ -11,16 +11,7 @@ function reference(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | undefined, a
   return activation === 'relu' ? tf.relu(y) : y;
 }
 
-describe.each(['suite', 'cpu'])('denseMatMul (%s backend)', (which) => {
-  let previous = '';
-  beforeEach(async () => {
-    previous = tf.getBackend();
-    if (which === 'cpu') await tf.setBackend('cpu');
-  });
-  afterEach(async () => {
-    await tf.setBackend(previous);
-  });
-
+describeOnSuiteAndCpu('denseMatMul', (which) => {
   it.each([
     { activation: 'relu' as const, bias: true },
     { activation: 'relu' as const, bias: false },

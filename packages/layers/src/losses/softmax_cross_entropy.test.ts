@@ -1,23 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import { expectTensorsClose } from '@dlts/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeOnSuiteAndCpu } from '../testing/on_backends';
 import { softmaxCrossEntropyWithLogits } from './softmax_cross_entropy';
 
 /** -sum(labels * logSoftmax(logits)) over the last axis, differentiated by tfjs. */
 const reference = (labels: tf.Tensor, logits: tf.Tensor): tf.Tensor => tf.neg(tf.sum(tf.mul(labels, tf.logSoftmax(logits)), -1));
 
 // The suite's backend (the native kernel when DLTS_BACKEND=native) and the cpu backend (tfjs ops).
-describe.each(['suite', 'cpu'])('softmaxCrossEntropyWithLogits (%s backend)', (which) => {
-  let previous = '';
-  beforeEach(async () => {
-    previous = tf.getBackend();
-    if (which === 'cpu') await tf.setBackend('cpu');
-  });
-  afterEach(async () => {
-    await tf.setBackend(previous);
-  });
-
+describeOnSuiteAndCpu('softmaxCrossEntropyWithLogits', () => {
   it.each([
     { name: 'one-hot labels', shape: [6, 10], labels: 'onehot' },
     { name: 'smoothed labels', shape: [4, 3], labels: 'smooth' },
