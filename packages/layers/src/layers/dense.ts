@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DltsError, received } from '@dlts/tensors';
 import { getActivation, type ActivationFn } from '../activations';
 import { Layer, type LayerArgs, type Tensors } from '../engine/layer';
-import { denseMatMul } from './dense_matmul';
+import { DENSE_FUSED_ACTIVATIONS, denseMatMul } from './dense_matmul';
 import { formatShape, type Shape } from '../engine/shape';
 import type { LayerWeight } from '../engine/weight';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers';
@@ -25,9 +25,6 @@ export interface DenseArgs extends LayerArgs {
   /** Penalty on the bias. */
   biasRegularizer?: RegularizerIdentifier | null;
 }
-
-/** Activations the fused matmul kernel can apply and differentiate. */
-const FUSABLE = new Set(['linear', 'relu']);
 
 /**
  * A densely connected layer: `output = activation(dot(input, kernel) + bias)` on the last axis
@@ -101,7 +98,7 @@ export class Dense extends Layer {
       const kernel = this.kernel!.variable;
       const bias = this.bias?.variable;
       if (x.rank === 2) {
-        const fused = FUSABLE.has(this.activation.name);
+        const fused = DENSE_FUSED_ACTIVATIONS.has(this.activation.name);
         const y = denseMatMul(x as tf.Tensor2D, kernel as tf.Tensor2D, bias as tf.Tensor1D | undefined, fused ? (this.activation.name as 'relu' | 'linear') : 'linear');
         return fused ? y : this.activation.fn(y);
       }

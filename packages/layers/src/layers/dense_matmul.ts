@@ -6,6 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 const RANK2_BACKENDS = new Set(['native', 'cpu']);
 
+/** The activations {@link denseMatMul} applies inside the kernel (and differentiates). */
+export const DENSE_FUSED_ACTIVATIONS: ReadonlySet<string> = new Set(['linear', 'relu']);
+
 let gradientRegistered = false;
 
 /**
@@ -24,7 +27,7 @@ function registerGradient(): void {
     gradFunc: (dy, saved, attrs) => {
       const [a, b, y] = saved;
       const { transposeA, transposeB, activation } = attrs as unknown as { transposeA: boolean; transposeB: boolean; activation: string };
-      if (transposeA || transposeB || a.rank !== 2 || b.rank !== 2 || (activation !== 'linear' && activation !== 'relu')) {
+      if (transposeA || transposeB || a.rank !== 2 || b.rank !== 2 || !DENSE_FUSED_ACTIVATIONS.has(activation)) {
         throw new Error(`@dlts/layers: no gradient for this _FusedMatMul (transposeA=${transposeA}, transposeB=${transposeB}, activation=${activation}, ranks ${a.rank}/${b.rank}); use tf.fused.matMul`);
       }
       const g = dy as tf.Tensor2D;

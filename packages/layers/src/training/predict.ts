@@ -31,9 +31,7 @@ export function predictModel(model: Model, x: DataInput, args: PredictArgs): Ten
       const outs = tf.tidy(() => model.callOutputs(sliceRows(xs, start, size), { training: false }));
       outs.forEach((o, i) => parts[i].push(o));
     }
-    const results = parts.map((list) => (list.length === 1 ? list[0] : tf.concat(list, 0)));
-    for (const list of parts) if (list.length > 1) list.forEach((t) => t.dispose());
-    return results.length === 1 ? results[0] : results;
+    return joinBatches(parts);
   } catch (error) {
     for (const list of parts) list.forEach((t) => t.dispose());
     throw error;
@@ -68,11 +66,19 @@ export async function predictFromSource(model: Model, source: BatchSource, args:
       }
     }
     if (parts.length === 0) throw new DltsError('DLTS_VALUE', 'predict: the batch source produced no batches');
-    const results = parts.map((list) => (list.length === 1 ? list[0] : tf.concat(list, 0)));
-    for (const list of parts) if (list.length > 1) list.forEach((t) => t.dispose());
-    return results.length === 1 ? results[0] : results;
+    return joinBatches(parts);
   } catch (error) {
     for (const list of parts) list.forEach((t) => t.dispose());
     throw error;
   }
+}
+
+/**
+ * Each output's batches concatenated along the samples (a single batch is returned as it is);
+ * the batch tensors are disposed. One output comes back as a tensor, several as a list.
+ */
+function joinBatches(parts: tf.Tensor[][]): Tensors {
+  const results = parts.map((list) => (list.length === 1 ? list[0] : tf.concat(list, 0)));
+  for (const list of parts) if (list.length > 1) list.forEach((t) => t.dispose());
+  return results.length === 1 ? results[0] : results;
 }
