@@ -27,4 +27,6 @@ export { downloadFile, setFetch } from './files/download';
 export type { DownloadOptions, FetchLike } from './files/download';
 export { cacheFolder, dataDir, hashFile, isOffline, kerasHome, resolveHashAlgorithm, validateFile } from './files/cache';
 export type { HashAlgorithm } from './files/cache';
+export { ZipArchive } from './files/zip';
+export type { ZipMember, ZipOptions } from './files/zip';
 export type { Fold, KFoldOptions, SplitOptions } from './split';

@@ -1,13 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DltsError } from '@dlts/tensors';
+import { DltsError, ZipArchive } from '@dlts/tensors';
 import type { Shape } from '../engine/shape';
 import type { Model } from '../models/model';
 import { readHdf5 } from './hdf5_file';
 import { buildModel, compileFromTrainingConfig, parseJson, type LoadModelHdf5Options } from './hdf5_model';
 import { loadKeras3Weights } from './keras_weights';
-import { extractZipMember, listZip, readZipMember } from './keras_zip';
 
 /** Options of {@link loadKerasModel}. */
 export type LoadKerasModelOptions = LoadModelHdf5Options;
@@ -37,36 +36,38 @@ const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
  */
 export async function loadKerasModel(path: string, options: LoadKerasModelOptions = {}): Promise<Model> {
   const fn = 'loadKerasModel';
-  const members = await listZip(path, fn);
-  const find = (name: string) => members.find((m) => m.name === name);
-  const configMember = find('config.json');
-  if (!configMember) throw new DltsError('DLTS_IO', `${fn}: ${path} has no config.json (is it a .keras archive?)`);
-  const weightsMember = find('model.weights.h5');
-  if (!weightsMember) {
-    if (find('model.weights.npz')) throw new DltsError('DLTS_UNSUPPORTED', `${fn}: ${path} stores its weights as model.weights.npz; only model.weights.h5 is supported`);
-    throw new DltsError('DLTS_IO', `${fn}: ${path} has no model.weights.h5`);
-  }
-  const config = parseJson((await readZipMember(path, configMember, fn, MAX_CONFIG_BYTES)).toString('utf8'), `${fn}: config.json of ${path}`) as Record<
-    string,
-    unknown
-  >;
-  const model = buildModel(config, path, fn);
-  const dir = await mkdtemp(join(tmpdir(), 'dlts-keras-'));
+  const zip = await ZipArchive.open(path, { fn, what: '.keras (zip) archive' });
   try {
-    const buildShape = (config.build_config as { input_shape?: Shape } | undefined)?.input_shape;
-    if (!model.built && Array.isArray(buildShape)) model.build(buildShape);
-    const weightsPath = join(dir, 'model.weights.h5');
-    await extractZipMember(path, weightsMember, weightsPath, fn);
-    await readHdf5(weightsPath, fn, (file) => loadKeras3Weights(model, file, `${path}!model.weights.h5`, {}, fn));
-    const compileConfig = config.compile_config;
-    if ((options.compile ?? true) && compileConfig && typeof compileConfig === 'object') {
-      compileFromTrainingConfig(model, compileConfig, path, fn);
+    const members = await zip.members();
+    const find = (name: string) => members.find((m) => m.name === name);
+    const configMember = find('config.json');
+    if (!configMember) throw new DltsError('DLTS_IO', `${fn}: ${path} has no config.json (is it a .keras archive?)`);
+    const weightsMember = find('model.weights.h5');
+    if (!weightsMember) {
+      if (find('model.weights.npz')) throw new DltsError('DLTS_UNSUPPORTED', `${fn}: ${path} stores its weights as model.weights.npz; only model.weights.h5 is supported`);
+      throw new DltsError('DLTS_IO', `${fn}: ${path} has no model.weights.h5`);
     }
-  } catch (error) {
-    model.dispose();
-    throw error;
+    const config = parseJson((await zip.read(configMember, MAX_CONFIG_BYTES)).toString('utf8'), `${fn}: config.json of ${path}`) as Record<string, unknown>;
+    const model = buildModel(config, path, fn);
+    const dir = await mkdtemp(join(tmpdir(), 'dlts-keras-'));
+    try {
+      const buildShape = (config.build_config as { input_shape?: Shape } | undefined)?.input_shape;
+      if (!model.built && Array.isArray(buildShape)) model.build(buildShape);
+      const weightsPath = join(dir, 'model.weights.h5');
+      await zip.extract(weightsMember, weightsPath);
+      await readHdf5(weightsPath, fn, (file) => loadKeras3Weights(model, file, `${path}!model.weights.h5`, {}, fn));
+      const compileConfig = config.compile_config;
+      if ((options.compile ?? true) && compileConfig && typeof compileConfig === 'object') {
+        compileFromTrainingConfig(model, compileConfig, path, fn);
+      }
+    } catch (error) {
+      model.dispose();
+      throw error;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    return model;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await zip.close();
   }
-  return model;
 }
