@@ -9,7 +9,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { dataDir, hashFile, isOffline, kerasHome, validateFile } from './cache';
 import { downloadFile, setFetch } from './download';
 import { getFile, getFileWithOrigin } from './get-file';
-import { tarBytes, zipBytes } from './test-builders';
+import { zipBytes } from '@dlts/testing';
+import { tarBytes } from './test-builders';
 
 const body = new Uint8Array(300_000).map((_, i) => (i * 7 + 3) & 0xff);
 const sha256 = createHash('sha256').update(body).digest('hex');

@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sharedData } from '@dlts/testing';
+import { sharedData, zipBytes } from '@dlts/testing';
 import { readNpz } from './npz';
-import { elementBytes, npyBytes, zipBytes } from './test-builders';
+import { elementBytes, npyBytes } from './test-builders';
 import { listZip, readZipEntry } from './zip';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlts-npz-'));

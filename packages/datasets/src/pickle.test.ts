@@ -2,11 +2,11 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sharedData } from '@dlts/testing';
+import { sharedData, zipBytes } from '@dlts/testing';
 import { readNpz } from './npz';
 import { readNpy } from './npy';
 import { ALLOWED_PICKLE_GLOBALS, parsePickle, readPickle } from './pickle';
-import { cifarBatchPickle, npyBytes, zipBytes } from './test-builders';
+import { cifarBatchPickle, npyBytes } from './test-builders';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlts-pickle-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

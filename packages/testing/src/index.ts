@@ -6,3 +6,5 @@ export { repoRoot, sharedData, sharedCourse, DEBIAN_FASHION_MNIST } from './fixt
 export { expectTensorsClose } from './close';
 export type { Tolerance } from './close';
 export { suiteBackend } from './backend';
+export { zipBytes } from './zip';
+export type { ZipSpecMember } from './zip';

@@ -6,10 +6,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateRawSync, gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { DltsError } from '@dlts/tensors';
-import { sharedData } from '@dlts/testing';
+import { sharedData, zipBytes } from '@dlts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { child, isDataset, readFloat32, readHdf5, readStringAttr, writeDataset, writeHdf5 } from './hdf5_file';
 import { loadKerasModel } from './keras_model';
@@ -17,46 +17,9 @@ import { loadKerasModel } from './keras_model';
 const root = mkdtempSync(join(tmpdir(), 'dlts-kzip-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** A minimal zip writer for the tests (stored or deflated members). */
+/** A test archive whose members are all stored (0) or all deflated (8). */
 function zip(members: { name: string; data: Buffer }[], method: 0 | 8): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const { name, data } of members) {
-    const body = method === 8 ? deflateRawSync(data) : data;
-    const nameBytes = Buffer.from(name, 'utf8');
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x800, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc32(data), 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x800, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc32(data), 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, body);
-    centrals.push(central, nameBytes);
-    offset += 30 + nameBytes.length + body.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(members.length, 8);
-  end.writeUInt16LE(members.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
+  return Buffer.from(zipBytes(members.map((m) => ({ ...m, method }))));
 }
 
 const mlp = sharedData('keras-models', 'keras-3.3.3-mlp.h5');
