@@ -7,7 +7,7 @@
  */
 import { Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput, FusedConv2D, backend_util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
-import { activationCode, float32Values, nativeKernel, output, sizeOf, type NativeKernelArgs } from './kernel_util';
+import { float32Values, fusedEpilogue, nativeKernel, output, sizeOf, type NativeKernelArgs } from './kernel_util';
 
 type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
 
@@ -71,19 +71,9 @@ function conv2d(args: NativeKernelArgs<ConvAttrs>, fused: boolean): TensorInfo |
   const info = convInfo(x.shape, filter.shape, attrs, attrs.dilations ?? 1);
   const geometry = convGeometry(info);
   if (!geometry || filter.shape[2] !== info.inChannels || sizeOf(info.outShape) === 0 || xv.length === 0) return undefined;
-  let act = 0;
-  let bias: Float32Array | null = null;
-  if (fused) {
-    const code = activationCode(attrs.activation);
-    if (code === undefined) return undefined;
-    act = code;
-    if (inputs.bias) {
-      const bv = float32Values(backend, inputs.bias);
-      const shape = inputs.bias.shape;
-      if (!bv || bv.length !== info.outChannels || shape.length === 0 || shape.length > 4 || shape[shape.length - 1] !== info.outChannels) return undefined;
-      bias = bv;
-    }
-  }
+  const epilogue = fused ? fusedEpilogue(backend, inputs, attrs, info.outChannels, 4, false) : { act: 0, bias: null };
+  if (!epilogue) return undefined;
+  const { act, bias } = epilogue;
   const out = backend.outputFloat32(sizeOf(info.outShape));
   backend.addon.conv2d(xv, wv, out, geometry, bias, act, attrs.leakyreluAlpha ?? 0.2);
   return output(backend, info.outShape, out);

@@ -141,3 +141,28 @@ export function activationCode(activation: string | undefined): number | undefin
       return undefined; // prelu: the cpu kernel
   }
 }
+
+/**
+ * The epilogue of a fused kernel (`_FusedMatMul`, `FusedConv2D`): its activation code and its
+ * bias, one value per output channel (the last axis, `channels` long; a single value too when
+ * `scalarBias`), or undefined when the native code cannot apply them (PReLU, another bias shape):
+ * the cpu kernel then runs.
+ */
+export function fusedEpilogue(
+  backend: NativeBackend,
+  inputs: Record<string, TensorInfo>,
+  attrs: { activation?: string },
+  channels: number,
+  outRank: number,
+  scalarBias: boolean,
+): { act: number; bias: Float32Array | null } | undefined {
+  const act = activationCode(attrs.activation);
+  if (act === undefined) return undefined;
+  if (!inputs.bias) return { act, bias: null };
+  const bias = float32Values(backend, inputs.bias);
+  const shape = inputs.bias.shape;
+  const perChannel = bias !== undefined && bias.length === channels && shape.length > 0 && shape[shape.length - 1] === channels;
+  const scalar = scalarBias && bias !== undefined && bias.length === 1;
+  if (!bias || shape.length > outRank || !(perChannel || scalar)) return undefined;
+  return { act, bias };
+}

@@ -7,7 +7,7 @@
  */
 import { BatchMatMul, _FusedMatMul, broadcast_util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
-import { activationCode, float32Values, nativeKernel, output, sizeOf, type NativeKernelArgs } from './kernel_util';
+import { float32Values, fusedEpilogue, nativeKernel, output, sizeOf, type NativeKernelArgs } from './kernel_util';
 
 interface MatMulAttrs {
   transposeA: boolean;
@@ -35,21 +35,9 @@ function matMul(args: NativeKernelArgs<MatMulAttrs>, fused: boolean): TensorInfo
   // tfjs pairs batch i with a[i % batchA], b[i % batchB]; only unambiguous cases run natively.
   if (batchA !== batchB && batchA !== 1 && batchB !== 1) return undefined;
   const outShape = [...broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
-  let act = 0;
-  let bias: Float32Array | null = null;
-  if (fused) {
-    const code = activationCode(attrs.activation);
-    if (code === undefined) return undefined;
-    act = code;
-    if (inputs.bias) {
-      const bv2 = float32Values(backend, inputs.bias);
-      const size = bv2 ? bv2.length : 0;
-      const shape = inputs.bias.shape;
-      const perColumn = size === n && shape.length > 0 && shape[shape.length - 1] === n;
-      if (!bv2 || shape.length > outShape.length || !(size === 1 || perColumn)) return undefined;
-      bias = bv2;
-    }
-  }
+  const epilogue = fused ? fusedEpilogue(backend, inputs, attrs, n, outShape.length, true) : { act: 0, bias: null };
+  if (!epilogue) return undefined;
+  const { act, bias } = epilogue;
   const out = backend.outputFloat32(sizeOf(outShape));
   backend.addon.matmul(av, bv, out, batchA, batchB, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0, bias, act, attrs.leakyreluAlpha ?? 0.2);
   return output(backend, outShape, out);
